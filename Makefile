@@ -1,0 +1,12 @@
+# The two commands that matter are "make demo" and "make check"; see README.md.
+H := harness
+
+.PHONY: demo check tree export lint build deps test-harness
+demo:		; $(H)/demo.sh
+check:		; $(H)/check.sh
+tree:		; $(H)/prepare-tree.sh
+export:		; $(H)/export.sh
+lint:		; $(H)/prepare-tree.sh && $(H)/lint.sh
+build:		; $(H)/prepare-tree.sh && $(H)/build-kernel.sh
+deps:		; $(H)/install-deps.sh
+test-harness:	; $(H)/test-harness.sh

@@ -1,0 +1,33 @@
+# shellcheck shell=bash
+# Common settings for the harness scripts; sourced, never run.
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+SRC=${SRC:-$BUILD/linux}			# git tree: base + series
+OUT=${OUT:-$BUILD/out}				# kbuild O= folder
+KSFT=${KSFT:-$BUILD/kselftest}			# kselftest install
+RESULTS=${RESULTS:-$BUILD/results}		# what the guest writes
+TARBALL=${TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+BASE_TAG=debian-base
+JOBS=${JOBS:-$(nproc)}
+
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.ccache}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+# Same CC on every call, or kbuild sees a changed command and rebuilds.
+KMAKE=(make -C "$SRC" O="$OUT" -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc")
+
+say() { printf '>>> %s\n' "$*" >&2; }
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+# Print a command, then run it.
+run() { printf '+ %s\n' "$*" >&2; "$@"; }
+
+debian_version() {
+	dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null || echo unknown
+}
+
+# The patch files named in patches/series, in order.
+series_files() {
+	[ -f "$TOP/patches/series" ] || return 0
+	sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$TOP/patches/series"
+}
