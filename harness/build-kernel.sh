@@ -34,6 +34,7 @@ TM=$SRC/tools/testing/selftests/livepatch/test_modules
 run make -C "$TM" -j"$JOBS" KDIR="$OUT" CC="ccache gcc" HOSTCC="ccache gcc" modules
 
 [ "${1:-}" = --no-kselftest ] && exit 0
+rm -rf "$KSFT"
 run make -C "$SRC/tools/testing/selftests" -s TARGETS=livepatch KDIR="$OUT" \
 	CC="ccache gcc" HOSTCC="ccache gcc" \
 	INSTALL_PATH="$KSFT" install

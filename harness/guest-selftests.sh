@@ -7,4 +7,9 @@ source "$(dirname "$0")/lib.sh"
 export KDIR=$OUT
 cd "$KSFT"
 # Piped, not redirected: the runner's output must not be a regular file.
-./run_kselftest.sh -c livepatch 2>&1 | tee "$RESULTS/ktap.txt"
+if [ -n "${KLP_KSFT_TEST:-}" ]; then
+	sel=(-t "$KLP_KSFT_TEST")	# a developer's run of one test
+else
+	sel=(-c livepatch)
+fi
+./run_kselftest.sh "${sel[@]}" 2>&1 | tee "$RESULTS/ktap.txt"

@@ -31,6 +31,8 @@ append+=" root=hostroot rootfstype=9p rootflags=trans=virtio,version=9p2000.L,ms
 append+=" init=$TOP/harness/guest-init.sh"
 # Plain var=value parameters reach PID 1 as environment variables.
 append+=" KLP_RUN=$script KLP_BUILD=$BUILD"
+# One kselftest instead of the collection, e.g. livepatch:test-overlap.sh
+[ -z "${KSFT_TEST:-}" ] || append+=" KLP_KSFT_TEST=$KSFT_TEST"
 
 qemu=(qemu-system-x86_64 "${accel[@]}" -smp 2 -m 2G
 	-kernel "$kernel" -append "$append"
