@@ -2,6 +2,9 @@
 # Common settings for the harness scripts; sourced, never run.
 set -euo pipefail
 
+# Debian's tools first: checkpatch's spdxcheck.py needs Debian's python3
+# with python3-ply and python3-git, not another python3 earlier in PATH.
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 SRC=${SRC:-$BUILD/linux}			# git tree: base + series

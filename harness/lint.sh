@@ -11,9 +11,12 @@ cd "$SRC"
 bad=0
 # checkpatch warns about every added file ("does MAINTAINERS need
 # updating?"); instead, check that MAINTAINERS does cover each added file.
+added_files() {
+	awk '/^diff --git / { f = substr($4, 3) } /^new file mode/ { print f }' "$1"
+}
 maintained() {
 	local f
-	for f in $(sed -n 's|^+++ b/||p' "$1" | sort -u); do
+	for f in $(added_files "$1"); do
 		[ -e "$f" ] || continue
 		scripts/get_maintainer.pl --no-git --no-git-fallback --no-rolestats -f "$f" |
 			grep -q '<' || { echo "MAINTAINERS: no maintainer for $f"; return 1; }
@@ -26,7 +29,7 @@ for p in "${patches[@]}"; do
 		--ignore FILE_PATH_CHANGES "$TOP/patches/$p" || true)
 	if grep -qE '^(WARNING|ERROR):' <<<"$out"; then
 		echo "checkpatch: $p:"; echo "$out"; bad=1
-	elif [ -n "$out" ]; then
+	elif grep -qE '^CHECK:' <<<"$out"; then
 		echo "checkpatch: $p: CHECKs only:"; echo "$out"
 	else
 		echo "checkpatch: $p: clean"
