@@ -8,8 +8,18 @@ export HOME=/tmp TERM=dumb LANG=C.UTF-8
 mountpoint -q /proc || mount -t proc proc /proc
 mountpoint -q /sys || mount -t sysfs sysfs /sys
 mountpoint -q /dev || mount -t devtmpfs devtmpfs /dev
-mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /run
+# The guest needs a writable /tmp, but the harness itself may live under
+# the host's /tmp (a CI clone): keep those folders visible through binds.
+mkdir -p /run/host-tmp
+mount --bind /tmp /run/host-tmp
+mount -t tmpfs tmpfs /tmp
+for dir in "$(dirname "$(dirname "$KLP_RUN")")" "$KLP_BUILD"; do
+	case $dir in
+	/tmp/*)	mkdir -p "$dir"
+		mount --bind "/run/host-tmp/${dir#/tmp/}" "$dir" ;;
+	esac
+done
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tracefs tracefs /sys/kernel/tracing
 # devtmpfs has no fd links; bash's process substitution and the kselftest
