@@ -12,4 +12,6 @@ if [ -n "${KLP_KSFT_TEST:-}" ]; then
 else
 	sel=(-c livepatch)
 fi
-./run_kselftest.sh "${sel[@]}" 2>&1 | tee "$RESULTS/ktap.txt"
+# livepatch's settings say timeout=0 (none); a broken kernel can then hang
+# a script for good. 600s is several times the slowest script under TCG.
+./run_kselftest.sh -o 600 "${sel[@]}" 2>&1 | tee "$RESULTS/ktap.txt"

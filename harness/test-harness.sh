@@ -35,6 +35,12 @@ ktap '1..2' '# selftests: livepatch: a.sh' '# TEST: one ... ok' '# TEST: two ...
 expect fail "a sub-test not ok" "$H/ktap-summary.sh" "$tmp/ktap.txt"
 grep -qx '2 passed, 1 failed, 0 skipped' "$tmp/out" || { echo "not ok - count line: $(tail -1 "$tmp/out")"; bad=1; }
 
+ktap '1..1' '# selftests: livepatch: a.sh' \
+	'# TEST: one ... ERROR: insmod: ERROR: could not insert module a.ko: Invalid parameters' \
+	'not ok 1 selftests: livepatch: a.sh # exit=1'
+expect fail "a sub-test dies" "$H/ktap-summary.sh" "$tmp/ktap.txt"
+grep -qx '0 passed, 1 failed, 0 skipped' "$tmp/out" || { echo "not ok - count line: $(tail -1 "$tmp/out")"; bad=1; }
+
 ktap '1..1' '# selftests: livepatch: a.sh' '# skip all tests: KDIR not available' \
 	'ok 1 selftests: livepatch: a.sh # SKIP'
 expect fail "a script SKIPped" "$H/ktap-summary.sh" "$tmp/ktap.txt"
