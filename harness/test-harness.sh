@@ -22,24 +22,28 @@ expect() {
 	fi
 }
 ktap() { printf '%s\n' 'TAP version 13' "$@" > "$tmp/ktap.txt"; }
+# expect_count LINE: the last expect's output holds the count line LINE
+expect_count() {
+	grep -qx "$1" "$tmp/out" || { echo "not ok - count line: $(tail -1 "$tmp/out")"; bad=1; }
+}
 
 ktap '1..2' '# selftests: livepatch: a.sh' '# TEST: one ... ok' '# TEST: two ... ok' \
 	'ok 1 selftests: livepatch: a.sh' '# selftests: livepatch: b.sh' '# TEST: three ... ok' \
 	'ok 2 selftests: livepatch: b.sh'
 expect pass "all sub-tests ok" "$H/ktap-summary.sh" "$tmp/ktap.txt"
-grep -qx '3 passed, 0 failed, 0 skipped' "$tmp/out" || { echo "not ok - count line: $(tail -1 "$tmp/out")"; bad=1; }
+expect_count '3 passed, 0 failed, 0 skipped'
 
 ktap '1..2' '# selftests: livepatch: a.sh' '# TEST: one ... ok' '# TEST: two ... not ok' \
 	'not ok 1 selftests: livepatch: a.sh # exit=1' '# selftests: livepatch: b.sh' \
 	'# TEST: three ... ok' 'ok 2 selftests: livepatch: b.sh'
 expect fail "a sub-test not ok" "$H/ktap-summary.sh" "$tmp/ktap.txt"
-grep -qx '2 passed, 1 failed, 0 skipped' "$tmp/out" || { echo "not ok - count line: $(tail -1 "$tmp/out")"; bad=1; }
+expect_count '2 passed, 1 failed, 0 skipped'
 
 ktap '1..1' '# selftests: livepatch: a.sh' \
 	'# TEST: one ... ERROR: insmod: ERROR: could not insert module a.ko: Invalid parameters' \
 	'not ok 1 selftests: livepatch: a.sh # exit=1'
 expect fail "a sub-test dies" "$H/ktap-summary.sh" "$tmp/ktap.txt"
-grep -qx '0 passed, 1 failed, 0 skipped' "$tmp/out" || { echo "not ok - count line: $(tail -1 "$tmp/out")"; bad=1; }
+expect_count '0 passed, 1 failed, 0 skipped'
 
 ktap '1..1' '# selftests: livepatch: a.sh' '# skip all tests: KDIR not available' \
 	'ok 1 selftests: livepatch: a.sh # SKIP'
