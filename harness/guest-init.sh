@@ -29,7 +29,7 @@ ln -sf /proc/self/fd/0 /dev/stdin
 ln -sf /proc/self/fd/1 /dev/stdout
 ln -sf /proc/self/fd/2 /dev/stderr
 
-export RESULTS=/tmp/results BUILD=$KLP_BUILD
+export RESULTS=/tmp/results BUILD=$KLP_BUILD OUT=$KLP_OUT KSFT=$KLP_KSFT
 mkdir -p "$RESULTS"
 mount -t 9p -o trans=virtio,version=9p2000.L results "$RESULTS"
 

@@ -30,9 +30,12 @@ append="console=ttyS0 loglevel=5 panic=-1 ro"
 append+=" root=hostroot rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose"
 append+=" init=$TOP/harness/guest-init.sh"
 # Plain var=value parameters reach PID 1 as environment variables.
-append+=" KLP_RUN=$script KLP_BUILD=$BUILD"
+append+=" KLP_RUN=$script KLP_BUILD=$BUILD KLP_OUT=$OUT KLP_KSFT=$KSFT"
 # One kselftest instead of the collection, e.g. livepatch:test-overlap.sh
 [ -z "${KSFT_TEST:-}" ] || append+=" KLP_KSFT_TEST=$KSFT_TEST"
+# Bounds of harness/guest-stress.sh: operations, wall-clock seconds
+[ -z "${STRESS_OPS:-}" ] || append+=" STRESS_OPS=$STRESS_OPS"
+[ -z "${STRESS_SECONDS:-}" ] || append+=" STRESS_SECONDS=$STRESS_SECONDS"
 
 qemu=(qemu-system-x86_64 "${accel[@]}" -smp 2 -m 2G
 	-kernel "$kernel" -append "$append"
