@@ -14,6 +14,10 @@ RESULTS=${RESULTS:-$BUILD/results}		# what the guest writes
 TARBALL=${TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 BASE_TAG=debian-base
 JOBS=${JOBS:-$(nproc)}
+# make -C changes directory: relative paths from the caller would land
+# inside the tree.
+BUILD=$(realpath -m "$BUILD") SRC=$(realpath -m "$SRC") OUT=$(realpath -m "$OUT")
+KSFT=$(realpath -m "$KSFT") RESULTS=$(realpath -m "$RESULTS")
 
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}

@@ -1,0 +1,123 @@
+#!/bin/bash
+# Guest: feed each malformed patch of test_klp_malformed (and a module not
+# marked as a livepatch) to the running kernel and write one markdown table
+# row per case to $RESULTS/malformed.md: the insmod error, the kernel's
+# livepatch lines, what was left behind and, on a kmemleak kernel, the
+# suspects that involve livepatch. Works on the unpatched kernel too (the
+# README's comparison); test-malformed.sh is the pass/fail test.
+source "$(dirname "$0")/lib.sh"
+
+TM=$KSFT/livepatch/test_modules
+SYS=/sys/kernel/livepatch
+KML=/sys/kernel/debug/kmemleak
+TABLE=$RESULTS/malformed.md
+CASES=(null_objs no_objs null_funcs empty_obj no_old_name long_old_name
+	no_new_func long_obj_name vmlinux_name dup_obj dup_func missing_func
+	bad_sympos ambiguous notrace nolp overlap twice)
+
+# What the kernel said since the mark, livepatch lines only, joined.
+kernel_lines() {
+	dmesg | awk -v mark="$1" 'p; index($0, mark) { p = 1 }' |
+		sed 's/^\[[ 0-9.]*\] //' | grep -E '^livepatch: |^test_klp' |
+		grep -v 'taint' | sed 's/|/\\|/g' | paste -sd '#' | sed 's/#/<br>/g' || :
+}
+
+# Suspects of the last scan that involve livepatch, or "n/a".
+leaks() {
+	[ -w "$KML" ] || { echo n/a; return; }
+	sleep 6		# kmemleak ignores objects younger than 5 s
+	echo scan > "$KML"; echo scan > "$KML"
+	awk -v RS='unreferenced object' 'NR > 1 && /klp_|livepatch|test_klp/ { n++ }
+		END { print n + 0 }' "$KML"
+}
+
+# What a refused patch left behind: sysfs directories, modules, references.
+leftovers() {
+	local left=() dirs
+
+	# test_klp_livepatch is the patch the overlap case overlaps.
+	dirs=$(ls $SYS | grep -vx test_klp_livepatch | paste -sd, || :)
+	[ -z "$dirs" ] || left+=("$SYS/$dirs")
+	for mod in test_klp_malformed test_klp_malformed_nolp; do
+		[ ! -e /sys/module/$mod ] || left+=("module $mod")
+	done
+	[ "$(cat /sys/module/test_klp_malformed_mod/refcnt)" = 0 ] ||
+		left+=("test_klp_malformed_mod refcnt $(cat /sys/module/test_klp_malformed_mod/refcnt)")
+	echo "${left[*]:-nothing}"
+}
+
+run_case() {
+	local case=$1 mark="klp malformed case $1" ko=$TM/test_klp_malformed.ko
+	local args=(case="$case") out rc
+
+	echo "$mark" > /dev/kmsg
+	[ "$case" != nolp ] || { ko=$TM/test_klp_malformed_nolp.ko; args=(); }
+	[ "$case" != overlap ] || args=(case=valid)
+	[ ! -w "$KML" ] || echo clear > "$KML"
+	set +e
+	out=$(insmod "$ko" "${args[@]}" 2>&1)
+	rc=$?
+	set -e
+	out=${out##*: }
+	[ $rc != 0 ] || out="loaded (exit 0)"
+	printf '| %s | %s | %s | %s | %s |\n' "$case" "$out" \
+		"$(kernel_lines "$mark")" "$(leftovers)" "$(leaks)" | tee -a "$TABLE"
+}
+
+[ -w "$KML" ] && echo "scan=off" > "$KML"
+echo "| case | insmod | kernel log | left behind | kmemleak suspects |" > "$TABLE"
+echo "|---|---|---|---|---|" >> "$TABLE"
+insmod "$TM/test_klp_malformed_mod.ko"
+for case in "${CASES[@]}"; do
+	case $case in
+	overlap) insmod "$TM/test_klp_livepatch.ko" ;;
+	twice)	break ;;
+	esac
+	run_case "$case"
+	if [ "$case" = overlap ]; then
+		echo 0 > $SYS/test_klp_livepatch/enabled
+		while [ -e $SYS/test_klp_livepatch ]; do sleep 0.2; done
+		rmmod test_klp_livepatch
+	fi
+done
+# Last: on the unpatched kernel the second call corrupts klp_patches.
+run_case twice
+
+# sysfs_case(attr, value) - write to an attribute of the patch that "twice"
+#	left enabled; the row shows the error and the state afterwards
+sysfs_case() {
+	local dir=$SYS/test_klp_malformed mark="klp malformed sysfs $*" err
+
+	echo "$mark" > /dev/kmsg
+	err=$( { echo "$2" > "$dir/$1"; } 2>&1 ) && err="accepted" || err=${err##*write error: }
+	printf '| `echo %s > %s` | %s | %s | enabled=%s transition=%s | %s |\n' \
+		"$2" "$1" "$err" "$(kernel_lines "$mark")" "$(cat "$dir/enabled")" \
+		"$(cat "$dir/transition")" "$(leaks)" | tee -a "$TABLE"
+}
+
+sysfs_case enabled garbage
+sysfs_case enabled 1
+sysfs_case force garbage
+sysfs_case force 1
+
+# Writes racing with the removal of the patch and rmmod of its module.
+mark="klp malformed sysfs race"
+echo "$mark" > /dev/kmsg
+dir=$SYS/test_klp_malformed
+echo 0 > "$dir/enabled"
+( set +e; while :; do
+	echo 0 > "$dir/enabled"; echo garbage > "$dir/enabled"
+	echo garbage > "$dir/force"; cat "$dir/transition"
+  done ) >/dev/null 2>&1 &
+writer=$!
+tries=0
+until rmmod test_klp_malformed 2>/dev/null; do
+	tries=$((tries + 1))
+	[ $tries -lt 300 ] || die "test_klp_malformed did not unload"
+	sleep 0.1
+done
+kill $writer || die "the writer stopped early"
+wait $writer 2>/dev/null || :
+printf '| writes racing with `rmmod` | rmmod after %s tries | %s | %s | %s |\n' \
+	"$tries" "$(kernel_lines "$mark")" "$(leftovers)" "$(leaks)" | tee -a "$TABLE"
+rmmod test_klp_malformed_mod
