@@ -1,10 +1,11 @@
 # The two commands that matter are "make demo" and "make check"; see README.md.
 H := harness
 
-.PHONY: demo check stress tree export lint build deps test-harness
+.PHONY: demo check stress bench tree export lint build deps test-harness
 demo:		; $(H)/demo.sh
 check:		; $(H)/check.sh
 stress:		; $(H)/stress.sh
+bench:		; $(H)/bench.sh
 tree:		; $(H)/prepare-tree.sh
 export:		; $(H)/export.sh
 lint:		; $(H)/prepare-tree.sh && $(H)/lint.sh

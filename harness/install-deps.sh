@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib.sh"
 WANT_VERSION=${KLP_DEBIAN_VERSION:-6.12.117-1~deb12u1}
 PKGS=(linux-source-6.12 qemu-system-x86 gcc make bc bison flex libelf-dev
 	libssl-dev cpio kmod rsync ccache xz-utils git perl python3 procps
-	util-linux diffutils gawk coreutils python3-ply python3-git)
+	util-linux diffutils gawk coreutils python3-ply python3-git gnuplot-nox)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -33,9 +33,15 @@ append+=" init=$TOP/harness/guest-init.sh"
 append+=" KLP_RUN=$script KLP_BUILD=$BUILD KLP_OUT=$OUT KLP_KSFT=$KSFT"
 # One kselftest instead of the collection, e.g. livepatch:test-overlap.sh
 [ -z "${KSFT_TEST:-}" ] || append+=" KLP_KSFT_TEST=$KSFT_TEST"
-# Bounds of harness/guest-stress.sh: operations, wall-clock seconds
-[ -z "${STRESS_OPS:-}" ] || append+=" STRESS_OPS=$STRESS_OPS"
-[ -z "${STRESS_SECONDS:-}" ] || append+=" STRESS_SECONDS=$STRESS_SECONDS"
+# harness/guest-stress.sh's settings (STRESS_OPS, STRESS_SECONDS, ...)
+for var in "${!STRESS_@}"; do
+	[ -z "${!var}" ] || append+=" $var=${!var}"
+done
+# harness/guest-bench.sh: which kernel, N and task counts (lists: commas)
+[ -z "${BENCH_KERNEL:-}" ] || append+=" BENCH_KERNEL=$BENCH_KERNEL"
+[ -z "${BENCH_N:-}" ] || append+=" BENCH_N=${BENCH_N// /,}"
+[ -z "${BENCH_TASKS:-}" ] || append+=" BENCH_TASKS=${BENCH_TASKS// /,}"
+[ -z "${BENCH_WAIT:-}" ] || append+=" BENCH_WAIT=$BENCH_WAIT"
 
 qemu=(qemu-system-x86_64 "${accel[@]}" -smp 2 -m 2G
 	-kernel "$kernel" -append "$append"
