@@ -22,8 +22,8 @@
  * transition from completing until user space clears "hold", which lets
  * the test reverse a transition while it is under way.
  *
- * Each patch module checks at load time that its klp_func array matches
- * its row of this table.
+ * Each patch module builds its klp_func array from its row of this table
+ * (test_klp_stress_patch.h).
  */
 #ifndef _TEST_KLP_STRESS_H
 #define _TEST_KLP_STRESS_H
@@ -31,11 +31,9 @@
 #include <linux/bits.h>
 #include <linux/compiler.h>
 #include <linux/delay.h>
-#include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/kthread.h>
 #include <linux/livepatch.h>
-#include <linux/string.h>
 
 #define KLP_STRESS_NFUNCS	8	/* f0 .. f7 */
 #define KLP_STRESS_WAIT		8	/* test_klp_stress_wait() */
@@ -64,29 +62,6 @@ static inline unsigned int klp_stress_covers(unsigned int p)
 	default:
 		return 0;
 	}
-}
-
-/*
- * 0 if @funcs (a klp_func array ending with an empty entry) patches
- * exactly the functions that the table gives patch @p, else -EINVAL.
- */
-static inline int klp_stress_check_funcs(unsigned int p,
-					 const struct klp_func *funcs)
-{
-	unsigned int mask = 0;
-	unsigned int n;
-
-	for (; funcs->old_name; funcs++) {
-		if (!strcmp(funcs->old_name, "test_klp_stress_wait"))
-			n = KLP_STRESS_WAIT;
-		else if (sscanf(funcs->old_name, "test_klp_stress_f%u", &n) != 1 ||
-			 n >= KLP_STRESS_NFUNCS)
-			return -EINVAL;
-		if (mask & BIT(n))
-			return -EINVAL;
-		mask |= BIT(n);
-	}
-	return mask == klp_stress_covers(p) ? 0 : -EINVAL;
 }
 
 int test_klp_stress_f0(void);
