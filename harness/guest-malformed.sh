@@ -62,6 +62,24 @@ run_case() {
 	[ $rc != 0 ] || out="loaded (exit 0)"
 	printf '| %s | %s | %s | %s | %s |\n' "$case" "$out" \
 		"$(kernel_lines "$mark")" "$(leftovers)" "$(leaks)" | tee -a "$TABLE"
+	[ "$case" = twice ] || unload_accepted
+}
+
+# A kernel that accepted a malformed patch (the unpatched one does): take
+# it out again so that the next case starts clean.
+unload_accepted() {
+	local dir=$SYS/test_klp_malformed tries=0
+
+	[ -e /sys/module/test_klp_malformed ] || return 0
+	if [ -e "$dir" ]; then
+		while [ "$(cat "$dir/transition")" != 0 ]; do sleep 0.1; done
+		echo 0 > "$dir/enabled"
+	fi
+	until rmmod test_klp_malformed 2>/dev/null; do
+		tries=$((tries + 1))
+		[ $tries -lt 300 ] || die "the accepted test_klp_malformed did not unload"
+		sleep 0.1
+	done
 }
 
 [ -w "$KML" ] && echo "scan=off" > "$KML"
