@@ -31,6 +31,8 @@ append+=" root=hostroot rootfstype=9p rootflags=trans=virtio,version=9p2000.L,ms
 append+=" init=$TOP/harness/guest-init.sh"
 # Plain var=value parameters reach PID 1 as environment variables.
 append+=" KLP_RUN=$script KLP_BUILD=$BUILD KLP_OUT=$OUT KLP_KSFT=$KSFT"
+# Extra kernel parameters of a run, e.g. the debug kernel's RCU stall timeout
+[ -z "${VM_APPEND:-}" ] || append+=" $VM_APPEND"
 # One kselftest instead of the collection, e.g. livepatch:test-overlap.sh
 [ -z "${KSFT_TEST:-}" ] || append+=" KLP_KSFT_TEST=$KSFT_TEST"
 # harness/guest-stress.sh's settings (STRESS_OPS, STRESS_SECONDS, ...)
