@@ -21,7 +21,7 @@ for k in base series; do
 	run mv "$RESULTS/bench" "$RESULTS/bench-$k"
 done
 for k in base series; do
-	"$H/scan-console.sh" "$RESULTS/bench-$k/console.log" "$RESULTS/bench-$k/dmesg.txt" ||
+	scan_run "$RESULTS/bench-$k" ||
 		say "WARNING: kernel reports in the $k run (numbers kept; see above)"
 done
 run python3 "$TOP/bench/report.py" "$RESULTS/bench-base" "$RESULTS/bench-series" \

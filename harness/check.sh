@@ -14,9 +14,7 @@ start=$(date +%s)
 res=$RESULTS/selftests
 fail=0
 "$H/run-vm.sh" "$H/guest-selftests.sh" || fail=1
-logs=("$res/console.log")
-[ ! -f "$res/dmesg.txt" ] || logs+=("$res/dmesg.txt")
-"$H/scan-console.sh" "${logs[@]}" || fail=1
+scan_run "$res" || fail=1
 say "make check: $(( $(date +%s) - start ))s; results in $res"
 "$H/ktap-summary.sh" "$res/ktap.txt" || fail=1
 exit $fail

@@ -41,3 +41,28 @@ series_files() {
 	[ -f "$TOP/patches/series" ] || return 0
 	sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$TOP/patches/series"
 }
+
+# Scan what a guest run left in results folder $1 (console.log, and
+# dmesg.txt when the guest got that far) for kernel reports.
+scan_run() {
+	local logs=("$1/console.log")
+
+	[ ! -f "$1/dmesg.txt" ] || logs+=("$1/dmesg.txt")
+	"$TOP/harness/scan-console.sh" "${logs[@]}"
+}
+
+# Build the external modules whose sources are in $1 (with their Kbuild)
+# against the kernel in $OUT; fail unless every obj-m of the Kbuild gave
+# a .ko. The kernel's CONFIG_WERROR makes every warning an error here too.
+build_ext_modules() {
+	local dir=$1 want kos
+
+	[ -f "$OUT/Module.symvers" ] && [ -f "$OUT/Makefile" ] ||
+		die "no built kernel in $OUT (no Module.symvers): run harness/build-kernel.sh"
+	run make -C "$OUT" M="$dir" -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc" \
+		modules || die "building the modules in $dir failed"
+	want=$(grep -o '[A-Za-z0-9_]*\.o' "$dir/Kbuild" | grep -c .)
+	kos=("$dir"/*.ko)
+	[ "${#kos[@]}" = "$want" ] && [ -f "${kos[0]}" ] ||
+		die "expected $want modules in $dir, found ${#kos[@]}"
+}

@@ -24,9 +24,7 @@ start=$(date +%s)
 res=$RESULTS/debug
 fail=0
 "$H/run-vm.sh" "$H/guest-debug.sh" || fail=1
-logs=("$res/console.log")
-[ ! -f "$res/dmesg.txt" ] || logs+=("$res/dmesg.txt")
-"$H/scan-console.sh" "${logs[@]}" || fail=1
+scan_run "$res" || fail=1
 "$H/kmemleak-check.sh" "$res/kmemleak.txt" || fail=1
 [ ! -f "$res/stress.txt" ] || cat "$res/stress.txt"
 grep -qx PASS "$res/stress.txt" 2>/dev/null || { say "stress test did not pass"; fail=1; }
