@@ -13,7 +13,7 @@ KML=/sys/kernel/debug/kmemleak
 TABLE=$RESULTS/malformed.md
 CASES=(null_objs no_objs null_funcs empty_obj no_old_name long_old_name
 	no_new_func long_obj_name vmlinux_name dup_obj dup_func missing_func
-	bad_sympos ambiguous notrace nolp overlap twice)
+	bad_sympos ambiguous notrace alias nolp overlap twice)
 
 # What the kernel said since the mark, livepatch lines only, joined.
 kernel_lines() {
