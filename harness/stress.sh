@@ -1,11 +1,11 @@
 #!/bin/bash
-# make stress: build the debug kernel (kconfig/debug.config: KASAN, lockdep,
-# PROVE_RCU, list and object debugging, kmemleak) in its own O= folder and
-# run in it the livepatch kselftests, the malformed-patch table, a short
-# replace stress test and a kmemleak scan; then the full replace stress
-# test (1000 operations) on the normal kernel. Fails on any test failure,
-# any kernel report, and any kmemleak suspect that involves livepatch.
-# Ends with the count line of the debug kernel's kselftests.
+# make stress: the replace stress test at full size (1000 operations) on
+# the normal kernel; then build the debug kernel (kconfig/debug.config:
+# KASAN, lockdep, PROVE_RCU, list and object debugging, kmemleak) in its
+# own O= folder and run in it the livepatch kselftests, the malformed-patch
+# table, a short replace stress test and a kmemleak scan. Fails on any test
+# failure, any kernel report, and any kmemleak suspect that involves
+# livepatch. Ends with the count line of the debug kernel's kselftests.
 source "$(dirname "$0")/lib.sh"
 
 H=$TOP/harness
@@ -14,17 +14,19 @@ start=$(date +%s)
 "$H/prepare-tree.sh"
 fail=0
 
-# The normal kernel: the replace stress test at its full size. Subshell:
-# the debug kernel's settings below must not leak into it.
-(
-	"$H/build-kernel.sh"
-	"$H/build-stress-modules.sh"
-	"$H/run-vm.sh" "$H/guest-stress.sh"
-) || fail=1
+# The stress test's summary in results folder $1, and whether it passed
+# (on the kernel named $2).
+stress_passed() {
+	[ ! -f "$1/stress.txt" ] || cat "$1/stress.txt"
+	grep -qx PASS "$1/stress.txt" 2>/dev/null ||
+		{ say "stress test ($2) did not pass"; return 1; }
+}
+
+# The normal kernel. A failed build must not boot an older kernel: &&.
+"$H/build-kernel.sh" && "$H/build-stress-modules.sh" &&
+	"$H/run-vm.sh" "$H/guest-stress.sh" || fail=1
 scan_run "$RESULTS/stress" || fail=1
-[ ! -f "$RESULTS/stress/stress.txt" ] || cat "$RESULTS/stress/stress.txt"
-grep -qx PASS "$RESULTS/stress/stress.txt" 2>/dev/null ||
-	{ say "stress test (normal kernel) did not pass"; fail=1; }
+stress_passed "$RESULTS/stress" "normal kernel" || fail=1
 
 export OUT=$BUILD/out-debug KSFT=$BUILD/kselftest-debug
 export EXTRA_CONFIG=$TOP/kconfig/debug.config
@@ -45,9 +47,7 @@ res=$RESULTS/debug
 "$H/run-vm.sh" "$H/guest-debug.sh" || fail=1
 scan_run "$res" || fail=1
 "$H/kmemleak-check.sh" "$res/kmemleak.txt" || fail=1
-[ ! -f "$res/stress.txt" ] || cat "$res/stress.txt"
-grep -qx PASS "$res/stress.txt" 2>/dev/null ||
-	{ say "stress test (debug kernel) did not pass"; fail=1; }
+stress_passed "$res" "debug kernel" || fail=1
 say "make stress: $(( $(date +%s) - start ))s; results in $RESULTS/stress and $res"
 "$H/ktap-summary.sh" "$res/ktap.txt" || fail=1
 exit $fail
