@@ -1,5 +1,9 @@
 # The two commands that matter are "make demo" and "make check"; see README.md.
 H := harness
+# BASE=7.3 (default: the series, patches/) or BASE=6.12 (the backport,
+# backport/6.12/, built in build/6.12/).
+BASE ?= 7.3
+export KLP_BASE := $(BASE)
 
 .PHONY: demo check stress bench tree export lint build deps test-harness
 demo:		; $(H)/demo.sh

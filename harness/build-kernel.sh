@@ -35,7 +35,11 @@ run make -C "$TM" -j"$JOBS" KDIR="$OUT" CC="ccache gcc" HOSTCC="ccache gcc" modu
 
 [ "${1:-}" = --no-kselftest ] && exit 0
 rm -rf "$KSFT"
-run make -C "$SRC/tools/testing/selftests" -s TARGETS=livepatch KDIR="$OUT" \
+# Since 6.13 the install builds the test modules itself, and with KDIR=
+# alone it stops with "Kernel configuration is invalid" for the source tree.
+ksft_o=()
+[ "$KLP_BASE" = 6.12 ] || ksft_o=(O="$OUT")
+run make -C "$SRC/tools/testing/selftests" -s TARGETS=livepatch KDIR="$OUT" "${ksft_o[@]}" \
 	CC="ccache gcc" HOSTCC="ccache gcc" \
 	INSTALL_PATH="$KSFT" install
 ls "$KSFT"/livepatch/test_modules/*.ko >/dev/null

@@ -7,20 +7,24 @@ source "$(dirname "$0")/lib.sh"
 cd "$SRC"
 [ -z "$(git status --porcelain --untracked-files=no)" ] ||
 	die "build/linux has uncommitted changes: commit them (git commit -s) first"
-P=$TOP/patches
+P=$PATCHES
 n=$(git rev-list --count "$BASE_TAG..HEAD")
 
-# Keep the cover letter's title and text (everything above its first "---").
+# Keep the cover letter's title, its text (everything above its first
+# "---") and its history (below "---", up to the shortlog's first
+# "Author (N):" line).
 cover=$P/0000-cover-letter.patch
 title=$(sed -n 's/^Subject: \[PATCH [0-9]*\/[0-9]*\] //p' "$cover")
 body=$(awk 'hdr && /^---$/ { exit } hdr { print } /^$/ { hdr = 1 }' "$cover")
+history=$(awk '/^---$/ && !cut { cut = 1; next } cut && /^[^ ].* \([0-9]+\):$/ { exit }
+	cut { print }' "$cover")
 
 find "$P" -name '[0-9][0-9][0-9][0-9]-*.patch' ! -name '0000-cover-letter.patch' -delete
 if [ "$n" -gt 0 ]; then
 	git format-patch -q --zero-commit --no-signature -o "$P" "$BASE_TAG..HEAD"
 fi
 {
-	echo "# Applied in order onto Debian linux-source-6.12 by harness/prepare-tree.sh."
+	echo "# Applied in order onto Debian $PKG by harness/prepare-tree.sh."
 	(cd "$P" && ls [0-9][0-9][0-9][0-9]-*.patch | grep -v '^0000-cover-letter')
 } > "$P/series"
 {
@@ -30,6 +34,7 @@ fi
 	echo
 	echo "$body"
 	echo "---"
+	[ -z "$history" ] || printf '%s\n\n' "$history"
 	if [ "$n" -gt 0 ]; then
 		git shortlog "$BASE_TAG..HEAD"
 		git diff --stat=72 "$BASE_TAG..HEAD"
@@ -37,8 +42,8 @@ fi
 		echo "(no patches yet)"
 	fi
 	echo
-	echo "base: Debian linux-source-6.12 $(git tag -l --format='%(contents:subject)' "$BASE_TAG")"
+	echo "base: Debian $PKG $(git tag -l --format='%(contents:subject)' "$BASE_TAG")"
 } > "$cover"
 git rev-parse 'HEAD^{tree}' > .git/klp-synced-tree
 say "exported $n patches to patches/"
-git -C "$TOP" status --short patches/
+git -C "$TOP" status --short "$P"

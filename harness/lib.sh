@@ -6,12 +6,30 @@ set -euo pipefail
 # with python3-ply and python3-git, not another python3 earlier in PATH.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=${BUILD:-$TOP/build}
+# Which base: 7.3 (the series, patches/) or 6.12 (the backport,
+# backport/6.12/, built in build/6.12/). make passes BASE=.
+KLP_BASE=${KLP_BASE:-7.3}
+case $KLP_BASE in
+7.3)	PKG=linux-source-7.3
+	# Pinned; from trixie-backports, fetched by harness/fetch-base.sh
+	PKG_VERSION=${KLP_DEBIAN_VERSION:-7.3.4-1~bpo13+1}
+	PKG_SUITE=trixie-backports
+	PATCHES=$TOP/patches
+	BUILD=${BUILD:-$TOP/build}
+	TARBALL=${TARBALL:-$BUILD/base/usr/src/linux-source-7.3.tar.xz} ;;
+6.12)	PKG=linux-source-6.12
+	PKG_VERSION=${KLP_DEBIAN_VERSION:-6.12.117-1~deb12u1}
+	PKG_SUITE=bookworm
+	PATCHES=$TOP/backport/6.12
+	BUILD=${BUILD:-$TOP/build/6.12}
+	TARBALL=${TARBALL:-/usr/src/linux-source-6.12.tar.xz} ;;
+*)	echo "ERROR: BASE must be 7.3 or 6.12, not $KLP_BASE" >&2; exit 1 ;;
+esac
+export KLP_BASE
 SRC=${SRC:-$BUILD/linux}			# git tree: base + series
 OUT=${OUT:-$BUILD/out}				# kbuild O= folder
 KSFT=${KSFT:-$BUILD/kselftest}			# kselftest install
 RESULTS=${RESULTS:-$BUILD/results}		# what the guest writes
-TARBALL=${TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 BASE_TAG=debian-base
 JOBS=${JOBS:-$(nproc)}
 # make -C changes directory: relative paths from the caller would land
@@ -32,14 +50,18 @@ die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 # Print a command, then run it.
 run() { printf '+ %s\n' "$*" >&2; "$@"; }
 
+# The version of the base package that the tarball came from.
 debian_version() {
-	dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null || echo unknown
+	case $KLP_BASE in
+	6.12)	dpkg-query -W -f='${Version}' "$PKG" 2>/dev/null || echo unknown ;;
+	*)	cat "$BUILD/base/version" 2>/dev/null || echo unknown ;;
+	esac
 }
 
 # The patch files named in patches/series, in order.
 series_files() {
-	[ -f "$TOP/patches/series" ] || return 0
-	sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$TOP/patches/series"
+	[ -f "$PATCHES/series" ] || return 0
+	sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$PATCHES/series"
 }
 
 # Scan what a guest run left in results folder $1 (console.log, and

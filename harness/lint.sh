@@ -24,9 +24,11 @@ maintained() {
 }
 
 for p in "${patches[@]}"; do
-	maintained "$TOP/patches/$p" || bad=1
+	maintained "$PATCHES/$p" || bad=1
+	# The tree is Debian's tarball, without upstream's history, so every
+	# Fixes: tag would be an UNKNOWN_COMMIT_ID; the ids are upstream's.
 	out=$(scripts/checkpatch.pl --strict --no-summary --show-types \
-		--ignore FILE_PATH_CHANGES "$TOP/patches/$p" || true)
+		--ignore FILE_PATH_CHANGES,UNKNOWN_COMMIT_ID "$PATCHES/$p" || true)
 	if grep -qE '^(WARNING|ERROR):' <<<"$out"; then
 		echo "checkpatch: $p:"; echo "$out"; bad=1
 	elif grep -qE '^CHECK:' <<<"$out"; then

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Give build/linux as a git tree at Debian base + patches/series.
 #
-# First run: unpack /usr/src/linux-source-6.12.tar.xz, commit it once and
+# First run: unpack the base tarball (lib.sh: $TARBALL), commit it once and
 # tag it debian-base. Every run: compute the tree that base + series must
 # give (in a scratch index, without touching the work tree) and, if HEAD is
 # not that tree, reset to base and apply the series with git am. Work that
@@ -10,8 +10,8 @@
 source "$(dirname "$0")/lib.sh"
 
 ver=$(debian_version)
-[ "$ver" != unknown ] || die "linux-source-6.12 is not installed (run harness/install-deps.sh)"
-say "base: Debian linux-source-6.12 $ver"
+[ "$ver" != unknown ] || die "$PKG is not there (run harness/install-deps.sh)"
+say "base: Debian $PKG $ver"
 
 # git am and the base commit need a committer; a fresh machine may have none.
 if [ -z "$(git config user.email || true)" ]; then
@@ -28,7 +28,7 @@ unpack() {
 	# Debian's top-level .gitignore ignores everything ("/*"): force.
 	git -C "$tmp" add -f -A .
 	git -C "$tmp" -c core.bigFileThreshold=1m commit -q \
-		-m "Debian linux-source-6.12 $ver" \
+		-m "Debian $PKG $ver" \
 		-m "Unpacked from $TARBALL, package version $ver."
 	git -C "$tmp" tag -a "$BASE_TAG" -m "$ver"
 	mv "$tmp" "$SRC"
@@ -49,7 +49,7 @@ series_tree() {
 	idx=$(mktemp)
 	GIT_INDEX_FILE=$idx git read-tree "$BASE_TAG"
 	while read -r p; do
-		GIT_INDEX_FILE=$idx git apply --cached "$TOP/patches/$p" ||
+		GIT_INDEX_FILE=$idx git apply --cached "$PATCHES/$p" ||
 			{ rm -f "$idx"; die "patches/$p does not apply"; }
 	done < <(series_files)
 	GIT_INDEX_FILE=$idx git write-tree
@@ -74,7 +74,7 @@ fi
 say "applying patches/series onto $BASE_TAG"
 run git checkout -q -f -B series "$BASE_TAG"
 while read -r p; do
-	run git am -q --3way "$TOP/patches/$p" ||
+	run git am -q --3way "$PATCHES/$p" ||
 		{ git am --abort || true; die "patches/$p does not apply"; }
 done < <(series_files)
 [ "$(git rev-parse 'HEAD^{tree}')" = "$want" ] || die "git am gave another tree than git apply"
