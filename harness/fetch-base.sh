@@ -33,11 +33,9 @@ if ! apt-cache "${APT[@]}" madison "$PKG" | grep -qF "| $PKG_VERSION |"; then
 		"https://snapshot.debian.org/ into $A/deb/ and rerun, or move the series to" \
 		"a version listed above (KLP_DEBIAN_VERSION=<version> make check) and rebase it"
 fi
-deb=$(ls "$A/deb/${PKG}_${PKG_VERSION/*:/}_all.deb" 2>/dev/null || true)
-if [ -z "$deb" ]; then
-	(cd "$A/deb" && run apt-get "${APT[@]}" -q download "$PKG=$PKG_VERSION")
-	deb=$(ls "$A/deb/${PKG}_"*"_all.deb")
-fi
+deb=$A/deb/${PKG}_${PKG_VERSION}_all.deb
+[ -f "$deb" ] || (cd "$A/deb" && run apt-get "${APT[@]}" -q download "$PKG=$PKG_VERSION")
+[ -f "$deb" ] || die "apt-get download gave no $deb"
 rm -rf "$B/usr"
 run dpkg-deb -x "$deb" "$B"
 [ -f "$TARBALL" ] || die "$deb holds no $TARBALL"
