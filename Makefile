@@ -1,4 +1,5 @@
 # The two commands that matter are "make demo" and "make check"; see README.md.
+# Each suite runs through the shared stages: harness/run-suite.sh SUITE.
 H := harness
 # BASE=7.3 (default: the series, patches/) or BASE=6.12 (the backport,
 # backport/6.12/, built in build/6.12/).
@@ -6,13 +7,13 @@ BASE ?= 7.3
 export KLP_BASE := $(BASE)
 
 .PHONY: demo check stress bench tree export lint build deps test-harness
-demo:		; $(H)/demo.sh
-check:		; $(H)/check.sh
-stress:		; $(H)/stress.sh
-bench:		; $(H)/bench.sh
-tree:		; $(H)/prepare-tree.sh
-export:		; $(H)/export.sh
-lint:		; $(H)/prepare-tree.sh && $(H)/lint.sh
-build:		; $(H)/prepare-tree.sh && $(H)/build-kernel.sh
-deps:		; $(H)/install-deps.sh
-test-harness:	; $(H)/test-harness.sh
+demo:		; $(H)/run-suite.sh demo
+check:		; $(H)/run-suite.sh selftests
+stress:		; $(H)/run-suite.sh stress
+bench:		; $(H)/run-suite.sh bench
+tree:		; $(H)/2-tree/prepare-tree.sh
+export:		; $(H)/2-tree/export.sh
+lint:		; $(H)/2-tree/prepare-tree.sh && $(H)/2-tree/lint.sh
+build:		; $(H)/2-tree/prepare-tree.sh && $(H)/3-build/build-kernel.sh
+deps:		; $(H)/1-base/install-deps.sh
+test-harness:	; $(H)/self-test/run.sh

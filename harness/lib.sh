@@ -11,7 +11,7 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 KLP_BASE=${KLP_BASE:-7.3}
 case $KLP_BASE in
 7.3)	PKG=linux-source-7.3
-	# Pinned; from trixie-backports, fetched by harness/fetch-base.sh
+	# Pinned; from trixie-backports, fetched by harness/1-base/fetch-base.sh
 	PKG_VERSION=${KLP_DEBIAN_VERSION:-7.3.4-1~bpo13+1}
 	PKG_SUITE=trixie-backports
 	PATCHES=$TOP/patches
@@ -64,27 +64,44 @@ series_files() {
 	sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$PATCHES/series"
 }
 
-# Scan what a guest run left in results folder $1 (console.log, and
-# dmesg.txt when the guest got that far) for kernel reports.
-scan_run() {
+# The stages of the pipeline, in order; suites/*/suite.sh call them. Each
+# prints its name and runs one script of harness/<n>-<stage>/.
+H=$TOP/harness
+stage() { say "stage $1: ${*:2}"; "${@:2}"; }
+stage_base()	{ stage base "$H/1-base/install-deps.sh"; }
+stage_tree()	{ stage tree "$H/2-tree/prepare-tree.sh"; }
+stage_lint()	{ stage lint "$H/2-tree/lint.sh"; }
+stage_build()	{ stage build "$H/3-build/build-kernel.sh" "$@"; }
+# stage_modules NAME DIR | NAME --gen CMD...: external modules in $OUT/NAME
+stage_modules()	{ stage modules "$H/3-build/build-modules.sh" "$@"; }
+# stage_vm GUEST: boot $OUT's kernel and run GUEST in it
+stage_vm()	{ stage vm "$H/4-vm/run-vm.sh" "$@"; }
+
+# Verdicts on what a guest left in results folder $1 (console.log, and
+# dmesg.txt when the guest got that far): kernel reports in the logs, the
+# KTAP counts, the kmemleak suspects that involve livepatch.
+verdict_log() {
 	local logs=("$1/console.log")
 
 	[ ! -f "$1/dmesg.txt" ] || logs+=("$1/dmesg.txt")
-	"$TOP/harness/scan-console.sh" "${logs[@]}"
+	stage verdict "$H/5-verdict/scan-console.sh" "${logs[@]}"
 }
+verdict_ktap()		{ stage verdict "$H/5-verdict/ktap-summary.sh" "$1/ktap.txt"; }
+verdict_kmemleak()	{ stage verdict "$H/5-verdict/kmemleak-check.sh" "$1/kmemleak.txt"; }
 
-# Build the external modules whose sources are in $1 (with their Kbuild)
-# against the kernel in $OUT; fail unless every obj-m of the Kbuild gave
-# a .ko. The kernel's CONFIG_WERROR makes every warning an error here too.
-build_ext_modules() {
-	local dir=$1 want kos
-
-	[ -f "$OUT/Module.symvers" ] && [ -f "$OUT/Makefile" ] ||
-		die "no built kernel in $OUT (no Module.symvers): run harness/build-kernel.sh"
-	run make -C "$OUT" M="$dir" -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc" \
-		modules || die "building the modules in $dir failed"
-	want=$(grep -o '[A-Za-z0-9_]*\.o' "$dir/Kbuild" | grep -c .)
-	kos=("$dir"/*.ko)
-	[ "${#kos[@]}" = "$want" ] && [ -f "${kos[0]}" ] ||
-		die "expected $want modules in $dir, found ${#kos[@]}"
+# In the guest: one kmemleak scan into file $1. kmemleak reports only
+# objects older than 5 s; scan twice, as its documentation suggests, so
+# that the last frees are seen.
+KMEMLEAK=/sys/kernel/debug/kmemleak
+kmemleak_scan() {
+	sleep 6
+	echo scan > "$KMEMLEAK"
+	echo scan > "$KMEMLEAK"
+	cat "$KMEMLEAK" > "$1"
+}
+# The suspects of kmemleak report $1 that involve livepatch or the test
+# modules, one record each.
+kmemleak_ours() {
+	awk -v RS='unreferenced object' 'NR > 1 && /klp_|livepatch|test_klp/ {
+		print "unreferenced object" $0 }' "$1"
 }

@@ -1,0 +1,47 @@
+#!/bin/bash
+# Build bzImage, modules (samples/livepatch included), the livepatch
+# selftest modules and the kselftest install, incrementally, in one O= folder.
+# Usage: build-kernel.sh [--no-kselftest]
+source "$(dirname "$0")/../lib.sh"
+
+# Ours are checked after olddefconfig; kvm_guest.config is not (it also
+# names other architectures' options).
+OURS=("$H/3-build/livepatch.config")
+[ -z "${EXTRA_CONFIG:-}" ] || OURS+=("$EXTRA_CONFIG")
+FRAGS=("$SRC/kernel/configs/kvm_guest.config" "${OURS[@]}")
+
+configure() {
+	local stamp
+	stamp=$(cat "$SRC/arch/x86/configs/x86_64_defconfig" "${FRAGS[@]}" | sha1sum)
+	if [ -f "$OUT/.config" ] && [ "$(cat "$OUT/.klp-config-stamp" 2>/dev/null)" = "$stamp" ]; then
+		return
+	fi
+	mkdir -p "$OUT"
+	run "${KMAKE[@]}" -s x86_64_defconfig
+	run "$SRC/scripts/kconfig/merge_config.sh" -m -O "$OUT" "$OUT/.config" "${FRAGS[@]}" >/dev/null
+	run "${KMAKE[@]}" -s olddefconfig
+	echo "$stamp" > "$OUT/.klp-config-stamp"
+}
+
+configure
+"$H/3-build/check-config.sh" "$OUT/.config" "${OURS[@]}"
+
+say "kernel $(git -C "$SRC" describe --tags --always) in $OUT"
+run "${KMAKE[@]}" bzImage modules
+ls "$OUT"/samples/livepatch/*.ko >/dev/null
+
+TM=$SRC/tools/testing/selftests/livepatch/test_modules
+run make -C "$TM" -j"$JOBS" KDIR="$OUT" CC="ccache gcc" HOSTCC="ccache gcc" modules
+
+[ "${1:-}" = --no-kselftest ] && exit 0
+rm -rf "$KSFT"
+# Since 6.13 the install builds the test modules itself, and with KDIR=
+# alone it stops with "Kernel configuration is invalid" for the source tree.
+ksft_o=()
+[ "$KLP_BASE" = 6.12 ] || ksft_o=(O="$OUT")
+run make -C "$SRC/tools/testing/selftests" -s TARGETS=livepatch KDIR="$OUT" "${ksft_o[@]}" \
+	CC="ccache gcc" HOSTCC="ccache gcc" \
+	INSTALL_PATH="$KSFT" install
+ls "$KSFT"/livepatch/test_modules/*.ko >/dev/null
+ccache -s | grep -iE 'hits|misses' | tr '\n' ' ' >&2 || true
+echo >&2

@@ -1,0 +1,54 @@
+# shellcheck shell=bash
+# make bench: build the base kernel (tag debian-base, no patches: a second
+# worktree, build/linux-base, in build/out-base) and the series kernel
+# (build/linux as it is, in build/out) from the same Debian tree, with the
+# bench modules of each (gen.py); run guest.sh on each with the same VM
+# settings, and compare: build/results/bench.md (a table, also printed)
+# and build/results/bench.png. Numbers, no verdict.
+# Sourced by harness/run-suite.sh.
+
+# One kernel build at a time on this machine: wait for any other one.
+wait_other_builds() {
+	while pgrep -f "make -C .*O=" >/dev/null; do
+		say "another kernel build is running ($(pgrep -af "make -C .*O=" | head -1)); waiting"
+		sleep 60
+	done
+}
+
+# bench_build SRC OUT: one kernel and its bench modules
+bench_build() {
+	wait_other_builds
+	SRC=$1 OUT=$2 stage_build --no-kselftest
+	# KLP_BENCH_GEN_N: a list of N (default: gen.py's own), split on purpose.
+	# shellcheck disable=SC2086
+	OUT=$2 stage_modules klp-bench --gen "$SUITE/gen.py" ${KLP_BENCH_GEN_N:-}
+}
+
+suite_main() {
+	local base_src=$BUILD/linux-base base_out=$BUILD/out-base k out start=$SECONDS
+
+	if [ ! -e "$base_src/.git" ]; then
+		run git -C "$SRC" worktree add --detach "$base_src" "$BASE_TAG"
+	fi
+	[ "$(git -C "$base_src" rev-parse HEAD)" = "$(git -C "$SRC" rev-parse "$BASE_TAG^{commit}")" ] ||
+		die "$base_src is not at $BASE_TAG"
+	say "base kernel: $base_src ($BASE_TAG) -> $base_out"
+	bench_build "$base_src" "$base_out"
+	say "series kernel: $SRC ($(git -C "$SRC" describe --tags --always --dirty)) -> $OUT"
+	bench_build "$SRC" "$OUT"
+
+	# The base kernel's disable of 1000 functions takes minutes under TCG.
+	export VM_TIMEOUT=${VM_TIMEOUT:-7200}
+	for k in base series; do
+		out=$OUT; [ "$k" = base ] && out=$base_out
+		say "bench guest on the $k kernel ($out)"
+		OUT=$out KLP_BENCH_KERNEL=$k stage_vm "$SUITE/guest.sh" "bench-$k" ||
+			die "the bench guest failed on the $k kernel: see $RESULTS/bench-$k/console.log"
+	done
+	for k in base series; do
+		verdict_log "$RESULTS/bench-$k" ||
+			say "WARNING: kernel reports in the $k run (numbers kept; see above)"
+	done
+	run python3 "$SUITE/report.py" "$RESULTS/bench-base" "$RESULTS/bench-series" \
+		"$RESULTS" $(( SECONDS - start ))
+}
