@@ -20,6 +20,9 @@ SUITE=$TOP/suites/$name
 [ -f "$SUITE/suite.sh" ] || die "no suite '$name': no $SUITE/suite.sh"
 start=$(date +%s)
 trap 'rc=$?; say "suite $name: $(( $(date +%s) - start ))s, exit $rc"' EXIT
+# Killed: say so, with the status of a death by that signal.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 say "suite $name: Debian $PKG $PKG_VERSION, patches from ${PATCHES#"$TOP"/}"
 # shellcheck source=/dev/null
 source "$SUITE/suite.sh"
