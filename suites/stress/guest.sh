@@ -22,13 +22,13 @@
 # The load: KLP_STRESS_KTHREADS (default 2) kthreads in the target call the
 # functions for 1 ms at a time and sleep KLP_STRESS_PAUSE_US (default 9000)
 # between (0: they never sleep); the storms sleep KLP_STRESS_STORM_SLEEP
-# (default 0.5) seconds between batches (0: they never sleep). Under QEMU
-# TCG a busy vCPU answers an IPI only when its time slice ends (about 1 ms
-# instead of 10 us), and every transition makes some 15000 of them:
-# sched_dynamic_klp_enable() rewrites every cond_resched() call site, and
-# sched_dynamic_klp_disable() rewrites those back and every
-# preempt_schedule() site twice. With both vCPUs always busy one
-# transition takes 20-45 s instead of about 1 s.
+# (default 0.5) seconds between batches (0: they never sleep). The pauses
+# come from the 6.12 series: under QEMU TCG a busy vCPU answers an IPI only
+# when its time slice ends (about 1 ms instead of 10 us), and a 6.12
+# transition made some 15000 of them, rewriting every cond_resched() call
+# site and back, so that with both vCPUs always busy one transition took
+# 20-45 s instead of about 1 s. 7.3 flips one static key instead; the
+# defaults were kept.
 source "$(dirname "$0")/../../harness/lib.sh"
 
 SYS=/sys/kernel/livepatch
