@@ -3,9 +3,10 @@
 # the normal kernel; then the debug kernel (debug.config: KASAN, lockdep,
 # PROVE_RCU, list and object debugging, kmemleak), in its own O= folder,
 # runs the livepatch kselftests in one guest and the malformed-patch table
-# and a short replace stress test in another, each with a kmemleak scan. Fails on any test failure, any kernel
-# report, and any kmemleak suspect that involves livepatch. Ends with the
-# count line of the debug kernel's kselftests.
+# and a short replace stress test in another, each with a kmemleak scan.
+# Fails on any test failure, any kernel report, and any kmemleak suspect
+# that involves livepatch. Ends with the count line of the debug kernel's
+# kselftests.
 # Sourced by harness/run-suite.sh.
 
 # The stress test's summary in results folder $1, and whether it passed
