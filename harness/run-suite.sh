@@ -12,7 +12,8 @@
 # suite_main() then calls stages 3-5 (harness/lib.sh: stage_build,
 # stage_modules, stage_vm, verdict_*) as it needs them, and returns
 # non-zero when any verdict failed.
-# Usage: run-suite.sh NAME   (selftests, demo, stress, bench)
+# Usage: run-suite.sh NAME [ARG...]   (selftests, demo, stress, bench, klp-build);
+# the ARGs go to suite_main.
 source "$(dirname "$0")/lib.sh"
 
 name=${1:?usage: run-suite.sh SUITE (one of: $(ls "$TOP/suites" | paste -sd' '))}
@@ -28,4 +29,4 @@ say "suite $name: Debian $PKG $PKG_VERSION, patches from ${PATCHES#"$TOP"/}"
 source "$SUITE/suite.sh"
 stage_base
 stage_tree
-suite_main
+suite_main "${@:2}"

@@ -7,7 +7,8 @@ source "$(dirname "$0")/../lib.sh"
 PKGS=(qemu-system-x86 gcc make bc bison flex libelf-dev
 	libssl-dev cpio kmod rsync ccache xz-utils git perl python3 procps
 	util-linux diffutils gawk coreutils python3-ply python3-git gnuplot-nox
-	debian-archive-keyring)
+	debian-archive-keyring
+	libxxhash-dev patchutils)	# klp-build: objtool's klp commands, recountdiff
 # The 6.12 backport's base is bookworm's own package; another version is
 # used, with a warning, only when the archive no longer has it.
 [ "$KLP_BASE" != 6.12 ] || PKGS+=("$PKG")

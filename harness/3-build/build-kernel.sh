@@ -4,27 +4,9 @@
 # Usage: build-kernel.sh [--no-kselftest]
 source "$(dirname "$0")/../lib.sh"
 
-# Ours are checked after olddefconfig; kvm_guest.config is not (it also
-# names other architectures' options).
-OURS=("$H/3-build/livepatch.config")
+OURS=()
 [ -z "${EXTRA_CONFIG:-}" ] || OURS+=("$EXTRA_CONFIG")
-FRAGS=("$SRC/kernel/configs/kvm_guest.config" "${OURS[@]}")
-
-configure() {
-	local stamp
-	stamp=$(cat "$SRC/arch/x86/configs/x86_64_defconfig" "${FRAGS[@]}" | sha1sum)
-	if [ -f "$OUT/.config" ] && [ "$(cat "$OUT/.klp-config-stamp" 2>/dev/null)" = "$stamp" ]; then
-		return
-	fi
-	mkdir -p "$OUT"
-	run "${KMAKE[@]}" -s x86_64_defconfig
-	run "$SRC/scripts/kconfig/merge_config.sh" -m -O "$OUT" "$OUT/.config" "${FRAGS[@]}" >/dev/null
-	run "${KMAKE[@]}" -s olddefconfig
-	echo "$stamp" > "$OUT/.klp-config-stamp"
-}
-
-configure
-"$H/3-build/check-config.sh" "$OUT/.config" "${OURS[@]}"
+"$H/3-build/configure.sh" "$SRC" "$OUT" "${OURS[@]}"
 
 say "kernel $(git -C "$SRC" describe --tags --always) in $OUT"
 run "${KMAKE[@]}" bzImage modules

@@ -1,0 +1,167 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# A kselftest of livepatch modules that klp-build generated from the
+# fixes in fixes/, written with the livepatch kselftests' functions.sh.
+# guest.sh runs it from a folder whose test_modules/ holds the modules:
+#   livepatch_fix1           fix 1 (version_proc_show), cumulative
+#   livepatch_fix2           fixes 1 and 2 (b_store of kobject_example), cumulative
+#   livepatch_fix1_noreplace fix 1, klp-build --no-replace
+#   kobject_example          the target module of fix 2
+
+. "$KLP_FUNCTIONS"
+
+MOD_FIX1=livepatch_fix1
+MOD_FIX2=livepatch_fix2
+MOD_NOREPLACE=livepatch_fix1_noreplace
+MOD_TARGET=kobject_example
+TARGET_SYSFS=/sys/kernel/kobject_example
+
+setup_config
+
+# assert_version(line) - the second line of /proc/version, "" for none
+function assert_version() {
+	local line
+
+	line=$(sed -n 2p /proc/version)
+	[[ "$line" == "$1" ]] || die "/proc/version's second line is \"$line\", expected \"$1\""
+}
+
+# assert_store(value, error) - what writing value into the target's baz
+#	gives: "" when it is stored, else the error
+function assert_store() {
+	local err
+
+	err=$( (echo "$1" > "$TARGET_SYSFS/baz") 2>&1 | sed 's/.*: //')
+	[[ "$err" == "$2" ]] || die "writing $1 to baz gave \"$err\", expected \"$2\""
+	[[ -n "$2" || "$(cat "$TARGET_SYSFS/baz")" == "$1" ]] ||
+		die "baz reads $(cat "$TARGET_SYSFS/baz") after writing $1"
+}
+
+# - load the generated patch of fix 1: /proc/version changes, its sysfs
+#   has one object, vmlinux, with version_proc_show
+# - disable and unload it: /proc/version is back
+
+start_test "generated patch of a vmlinux function"
+
+assert_version ""
+load_lp $MOD_FIX1
+assert_version "live patched: fix 1"
+check_sysfs_value $MOD_FIX1 enabled 1
+check_sysfs_value $MOD_FIX1 transition 0
+check_sysfs_value $MOD_FIX1 replace 1
+check_sysfs_value $MOD_FIX1 vmlinux/patched 1
+[[ -d "$SYSFS_KLP_DIR/$MOD_FIX1/vmlinux/version_proc_show,1" ]] ||
+	die "no vmlinux/version_proc_show,1 in $MOD_FIX1's sysfs"
+[[ "$(ls "$SYSFS_KLP_DIR/$MOD_FIX1" | grep -cvE '^(enabled|force|replace|stack_order|transition)$')" == 1 ]] ||
+	die "$MOD_FIX1 has other objects than vmlinux: $(ls "$SYSFS_KLP_DIR/$MOD_FIX1")"
+disable_lp $MOD_FIX1
+unload_lp $MOD_FIX1
+assert_version ""
+
+check_result "% insmod test_modules/$MOD_FIX1.ko
+livepatch: enabling patch '$MOD_FIX1'
+livepatch: '$MOD_FIX1': initializing patching transition
+livepatch: '$MOD_FIX1': starting patching transition
+livepatch: '$MOD_FIX1': completing patching transition
+livepatch: '$MOD_FIX1': patching complete
+% echo 0 > $SYSFS_KLP_DIR/$MOD_FIX1/enabled
+livepatch: '$MOD_FIX1': initializing unpatching transition
+livepatch: '$MOD_FIX1': starting unpatching transition
+livepatch: '$MOD_FIX1': completing unpatching transition
+livepatch: '$MOD_FIX1': unpatching complete
+% rmmod $MOD_FIX1"
+
+
+# - with the target module loaded, load fix 1, then the cumulative patch
+#   of fixes 1 and 2: it replaces fix 1, keeps its change and refuses a
+#   negative value for baz
+# - unload the target module and load it again: the patch is reverted
+#   and applied again, from the core's own copy of the generated
+#   description (klp-build's modules free theirs after init)
+# - disable the patch: baz takes a negative value again
+
+start_test "generated cumulative patch of a module function replaces the first"
+
+load_mod $MOD_TARGET
+assert_store -5 ""
+load_lp $MOD_FIX1
+load_lp $MOD_FIX2
+loop_until "[[ ! -e $SYSFS_KLP_DIR/$MOD_FIX1 ]]" ||
+	die "$MOD_FIX2 did not replace $MOD_FIX1"
+unload_lp $MOD_FIX1
+assert_version "live patched: fixes 1 and 2"
+assert_store -1 "Invalid argument"
+assert_store 7 ""
+check_sysfs_value $MOD_FIX2 replace 1
+check_sysfs_value $MOD_FIX2 vmlinux/patched 1
+check_sysfs_value $MOD_FIX2 $MOD_TARGET/patched 1
+[[ -d "$SYSFS_KLP_DIR/$MOD_FIX2/$MOD_TARGET/b_store,1" ]] ||
+	die "no $MOD_TARGET/b_store,1 in $MOD_FIX2's sysfs"
+unload_mod $MOD_TARGET
+check_sysfs_value $MOD_FIX2 $MOD_TARGET/patched 0
+load_mod $MOD_TARGET
+check_sysfs_value $MOD_FIX2 $MOD_TARGET/patched 1
+assert_store -1 "Invalid argument"
+disable_lp $MOD_FIX2
+unload_lp $MOD_FIX2
+assert_version ""
+assert_store -1 ""
+unload_mod $MOD_TARGET
+
+check_result "% insmod test_modules/$MOD_TARGET.ko
+% insmod test_modules/$MOD_FIX1.ko
+livepatch: enabling patch '$MOD_FIX1'
+livepatch: '$MOD_FIX1': initializing patching transition
+livepatch: '$MOD_FIX1': starting patching transition
+livepatch: '$MOD_FIX1': completing patching transition
+livepatch: '$MOD_FIX1': patching complete
+% insmod test_modules/$MOD_FIX2.ko
+livepatch: enabling patch '$MOD_FIX2'
+livepatch: '$MOD_FIX2': initializing patching transition
+livepatch: '$MOD_FIX2': starting patching transition
+livepatch: '$MOD_FIX2': completing patching transition
+livepatch: '$MOD_FIX2': patching complete
+% rmmod $MOD_FIX1
+% rmmod $MOD_TARGET
+livepatch: reverting patch '$MOD_FIX2' on unloading module '$MOD_TARGET'
+% insmod test_modules/$MOD_TARGET.ko
+livepatch: applying patch '$MOD_FIX2' to loading module '$MOD_TARGET'
+% echo 0 > $SYSFS_KLP_DIR/$MOD_FIX2/enabled
+livepatch: '$MOD_FIX2': initializing unpatching transition
+livepatch: '$MOD_FIX2': starting unpatching transition
+livepatch: '$MOD_FIX2': completing unpatching transition
+livepatch: '$MOD_FIX2': unpatching complete
+% rmmod $MOD_FIX2
+% rmmod $MOD_TARGET"
+
+
+# - with the cumulative patch enabled, the --no-replace module of fix 1
+#   patches a function that it patches too: refused, nothing left
+
+start_test "generated non-cumulative patch of a patched function is refused"
+
+load_lp $MOD_FIX2
+load_failing_mod $MOD_NOREPLACE
+[[ ! -e "/sys/module/$MOD_NOREPLACE" && ! -e "$SYSFS_KLP_DIR/$MOD_NOREPLACE" ]] ||
+	die "$MOD_NOREPLACE was left behind"
+assert_version "live patched: fixes 1 and 2"
+disable_lp $MOD_FIX2
+unload_lp $MOD_FIX2
+
+check_result "% insmod test_modules/$MOD_FIX2.ko
+livepatch: enabling patch '$MOD_FIX2'
+livepatch: '$MOD_FIX2': initializing patching transition
+livepatch: '$MOD_FIX2': starting patching transition
+livepatch: '$MOD_FIX2': completing patching transition
+livepatch: '$MOD_FIX2': patching complete
+% insmod test_modules/$MOD_NOREPLACE.ko
+livepatch: patch '$MOD_NOREPLACE': function 'version_proc_show' of object 'vmlinux' is already patched by '$MOD_FIX2'
+insmod: ERROR: could not insert module test_modules/$MOD_NOREPLACE.ko: Operation not permitted
+% echo 0 > $SYSFS_KLP_DIR/$MOD_FIX2/enabled
+livepatch: '$MOD_FIX2': initializing unpatching transition
+livepatch: '$MOD_FIX2': starting unpatching transition
+livepatch: '$MOD_FIX2': completing unpatching transition
+livepatch: '$MOD_FIX2': unpatching complete
+% rmmod $MOD_FIX2"
+
+exit 0
