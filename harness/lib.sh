@@ -36,6 +36,8 @@ JOBS=${JOBS:-$(nproc)}
 # inside the tree.
 BUILD=$(realpath -m "$BUILD") SRC=$(realpath -m "$SRC") OUT=$(realpath -m "$OUT")
 KSFT=$(realpath -m "$KSFT") RESULTS=$(realpath -m "$RESULTS")
+# klp-build's tree, built in place, and the modules it generated
+KTREE=$BUILD/klp/linux LPDIR=$BUILD/livepatch
 
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}

@@ -12,8 +12,11 @@ src=$(realpath "${1:?usage: configure.sh SRC OUT [FRAGMENT...]}")
 out=$(realpath -m "${2:?usage: configure.sh SRC OUT [FRAGMENT...]}")
 ours=("$H/3-build/livepatch.config" "${@:3}")
 frags=("$src/kernel/configs/kvm_guest.config" "${ours[@]}")
+# build/out is built with CC="ccache gcc" (lib.sh's KMAKE); kconfig records
+# the compiler, so configure it with the same. An in-tree build (klp-build's)
+# uses plain gcc, with ccache first in PATH.
 kmake=(make -C "$src" -s)
-[ "$out" = "$src" ] || kmake+=(O="$out")
+[ "$out" = "$src" ] || kmake+=(O="$out" CC="ccache gcc" HOSTCC="ccache gcc")
 
 stamp=$(cat "$src/arch/x86/configs/x86_64_defconfig" "${frags[@]}" | sha1sum)
 if [ ! -f "$out/.config" ] || [ "$(cat "$out/.klp-config-stamp" 2>/dev/null)" != "$stamp" ]; then

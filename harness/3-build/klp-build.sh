@@ -28,8 +28,6 @@
 # original ones), unless --no-kernel.
 source "$(dirname "$0")/../lib.sh"
 
-KTREE=${KTREE:-$BUILD/klp/linux}
-LPDIR=${LPDIR:-$BUILD/livepatch}
 usage="usage: klp-build.sh [--no-kernel] [--no-replace] [--config F]... -o NAME.ko FIX...
        klp-build.sh --kernel [--config F]..."
 
@@ -88,9 +86,13 @@ tree_stamp() {
 	printf '%s\n' "$(git -C "$KTREE" rev-parse HEAD)" "$(sha1sum < "$KTREE/.config")"
 }
 
+# KBUILD_MODPOST_WARN=1 turns modpost's "undefined!" errors into
+# warnings, which klp-build needs for the patched build only: fail on them.
 build_kernel() {
+	local log=$KTREE/klp-harness-build.log
 	say "kernel $(git -C "$KTREE" describe --tags --always) in $KTREE (klp-build's flags)"
-	run "${KLPMAKE[@]}" -s vmlinux modules bzImage
+	run "${KLPMAKE[@]}" -s vmlinux modules bzImage 2>&1 | tee "$log"
+	! grep -E 'modpost.*undefined' "$log" || die "the kernel's modules have undefined symbols"
 }
 
 # squash FIX... > PATCH: the fixes, applied in order to the tree's HEAD,
@@ -99,9 +101,10 @@ build_kernel() {
 squash() {
 	local idx rc=0
 	idx=$(mktemp)
-	GIT_INDEX_FILE=$idx git -C "$KTREE" read-tree HEAD
+	GIT_INDEX_FILE=$idx git -C "$KTREE" read-tree HEAD &&
 	GIT_INDEX_FILE=$idx git -C "$KTREE" apply --cached "$@" &&
-		GIT_INDEX_FILE=$idx git -C "$KTREE" diff --cached HEAD || rc=$?
+	GIT_INDEX_FILE=$idx git -C "$KTREE" diff --cached --no-color --no-ext-diff \
+		--src-prefix=a/ --dst-prefix=b/ HEAD || rc=$?
 	rm -f "$idx"
 	[ $rc = 0 ] || die "the fixes do not apply in this order to $KTREE: ${*#"$TOP"/}"
 }
@@ -111,8 +114,8 @@ squash() {
 generate() {
 	local name=$1 ko=$LPDIR/$1.ko patch=$LPDIR/$1.patch tmp=$KTREE/klp-tmp stamp cmd rc=0
 	shift
-	mkdir -p "$LPDIR"
-	squash "$@" > "$patch"
+	mkdir -p "$LPDIR" || return
+	squash "$@" > "$patch" || return
 	stamp=$( { tree_stamp; printf '%s\n' "${opts[@]}"; cat "$patch"; } | sha1sum)
 	if [ -f "$ko" ] && [ "$(cat "$ko.stamp" 2>/dev/null)" = "$stamp" ]; then
 		say "module $ko: up to date"
@@ -124,8 +127,9 @@ generate() {
 	   [ "$(cat "$tmp/.harness-stamp" 2>/dev/null)" = "$(tree_stamp)" ]; then
 		cmd+=(-S 2)
 	else
+		# Nothing of another tree's original objects may be taken for ours.
 		say "klp-build builds the original kernel first (make clean, then a full build)"
-		rm -f "$tmp/.harness-stamp"
+		rm -rf "$tmp" || return
 	fi
 	say "generate $name.ko from: ${*#"$TOP"/}"
 	(cd "$KTREE" && run "${cmd[@]}" "$patch") || rc=$?
@@ -136,13 +140,16 @@ generate() {
 		return $rc
 	fi
 	[ -f "$ko" ] || die "klp-build succeeded but wrote no $ko"
-	echo "$stamp" > "$ko.stamp"
+	echo "$stamp" > "$ko.stamp" || return
 	say "module $ko: $(modinfo -F vermagic "$ko")"
 }
 
 stage_tree_klp() {
 	sync_tree
 	"$H/3-build/configure.sh" "$KTREE" "$KTREE" "${frags[@]}"
+	# A new commit may bring new options; klp-build refuses a .config
+	# that lacks them.
+	run make -C "$KTREE" -s olddefconfig
 	[ -x "$KTREE/scripts/livepatch/klp-build" ] || die "no scripts/livepatch/klp-build in $KTREE"
 }
 

@@ -8,7 +8,7 @@ source "$(dirname "$0")/../../harness/lib.sh"
 dir=/tmp/klp-build
 mkdir -p "$dir/test_modules"
 ln -s "$OUT/samples/kobject/kobject-example.ko" "$dir/test_modules/kobject_example.ko"
-for ko in "$BUILD"/livepatch/livepatch_fix*.ko; do
+for ko in "$LPDIR"/test_klp_fix*.ko; do
 	ln -s "$ko" "$dir/test_modules/"
 done
 export KLP_FUNCTIONS=$OUT/tools/testing/selftests/livepatch/functions.sh KDIR=$OUT

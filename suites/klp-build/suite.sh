@@ -15,9 +15,9 @@ klp_build() { stage build "$H/3-build/klp-build.sh" --config "$SUITE/klp.config"
 
 # The example modules, each generated once and kept (klp-build.sh's stamps).
 klp_examples() {
-	klp_build --no-kernel -o livepatch_fix1.ko "$FIXES/01-proc-version.patch"
-	klp_build --no-kernel -o livepatch_fix2.ko "$FIXES"/0[12]-*.patch
-	klp_build --no-kernel --no-replace -o livepatch_fix1_noreplace.ko \
+	klp_build --no-kernel -o test_klp_fix1.ko "$FIXES/01-proc-version.patch"
+	klp_build --no-kernel -o test_klp_fix2.ko "$FIXES"/0[12]-*.patch
+	klp_build --no-kernel --no-replace -o test_klp_fix1_noreplace.ko \
 		"$FIXES/01-proc-version.patch"
 }
 
@@ -27,17 +27,19 @@ klp_refused() {
 	local log=$RESULTS/klp-build-refused.log
 	mkdir -p "$RESULTS"
 	say "expected to fail: $FIXES/bad-changed-data.patch"
-	if klp_build --no-kernel -o livepatch_bad.ko "$FIXES/bad-changed-data.patch" > "$log" 2>&1; then
+	if klp_build --no-kernel -o test_klp_bad.ko "$FIXES/bad-changed-data.patch" > "$log" 2>&1; then
 		cat "$log"
 		die "klp-build made a module of a fix that changes data"
 	fi
 	sed 's/^/    /' "$log" >&2
-	[ ! -e "$BUILD/livepatch/livepatch_bad.ko" ] || die "a module was left behind"
+	grep -q 'changed data: foo_attribute' "$log" ||
+		die "klp-build failed, but not on the changed data (log: ${log#"$TOP"/})"
+	[ ! -e "$LPDIR/test_klp_bad.ko" ] || die "a module was left behind"
 	say "refused as it should be (log: ${log#"$TOP"/})"
 }
 
 klp_vm() {
-	OUT=$BUILD/klp/linux stage_vm "$@"
+	OUT=$KTREE stage_vm "$@"
 }
 
 suite_main() {

@@ -2,17 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0
 # A kselftest of livepatch modules that klp-build generated from the
 # fixes in fixes/, written with the livepatch kselftests' functions.sh.
-# guest.sh runs it from a folder whose test_modules/ holds the modules:
-#   livepatch_fix1           fix 1 (version_proc_show), cumulative
-#   livepatch_fix2           fixes 1 and 2 (b_store of kobject_example), cumulative
-#   livepatch_fix1_noreplace fix 1, klp-build --no-replace
-#   kobject_example          the target module of fix 2
+# guest.sh runs it from a folder whose test_modules/ holds the modules
+# (named test_klp_*, so that functions.sh's transcripts keep their lines):
+#   test_klp_fix1            fix 1 (version_proc_show), cumulative
+#   test_klp_fix2            fixes 1 and 2 (b_store of kobject_example), cumulative
+#   test_klp_fix1_noreplace  fix 1, klp-build --no-replace
+#   kobject_example          the target module of fix 2 (its insmod and
+#                            rmmod lines are not in the transcripts)
 
 . "$KLP_FUNCTIONS"
 
-MOD_FIX1=livepatch_fix1
-MOD_FIX2=livepatch_fix2
-MOD_NOREPLACE=livepatch_fix1_noreplace
+MOD_FIX1=test_klp_fix1
+MOD_FIX2=test_klp_fix2
+MOD_NOREPLACE=test_klp_fix1_noreplace
 MOD_TARGET=kobject_example
 TARGET_SYSFS=/sys/kernel/kobject_example
 
@@ -108,8 +110,7 @@ assert_version ""
 assert_store -1 ""
 unload_mod $MOD_TARGET
 
-check_result "% insmod test_modules/$MOD_TARGET.ko
-% insmod test_modules/$MOD_FIX1.ko
+check_result "% insmod test_modules/$MOD_FIX1.ko
 livepatch: enabling patch '$MOD_FIX1'
 livepatch: '$MOD_FIX1': initializing patching transition
 livepatch: '$MOD_FIX1': starting patching transition
@@ -122,17 +123,14 @@ livepatch: '$MOD_FIX2': starting patching transition
 livepatch: '$MOD_FIX2': completing patching transition
 livepatch: '$MOD_FIX2': patching complete
 % rmmod $MOD_FIX1
-% rmmod $MOD_TARGET
 livepatch: reverting patch '$MOD_FIX2' on unloading module '$MOD_TARGET'
-% insmod test_modules/$MOD_TARGET.ko
 livepatch: applying patch '$MOD_FIX2' to loading module '$MOD_TARGET'
 % echo 0 > $SYSFS_KLP_DIR/$MOD_FIX2/enabled
 livepatch: '$MOD_FIX2': initializing unpatching transition
 livepatch: '$MOD_FIX2': starting unpatching transition
 livepatch: '$MOD_FIX2': completing unpatching transition
 livepatch: '$MOD_FIX2': unpatching complete
-% rmmod $MOD_FIX2
-% rmmod $MOD_TARGET"
+% rmmod $MOD_FIX2"
 
 
 # - with the cumulative patch enabled, the --no-replace module of fix 1
