@@ -39,6 +39,27 @@ function assert_store() {
 		die "baz reads $(cat "$TARGET_SYSFS/baz") after writing $1"
 }
 
+# insmod_msgs(mod) - the transcript of loading patch mod
+function insmod_msgs() {
+	echo "% insmod test_modules/$1.ko
+livepatch: enabling patch '$1'
+$(transition_msgs "$1" patching)"
+}
+
+# disable_msgs(mod) - the transcript of disabling patch mod
+function disable_msgs() {
+	echo "% echo 0 > $SYSFS_KLP_DIR/$1/enabled
+$(transition_msgs "$1" unpatching)"
+}
+
+# transition_msgs(mod, patching|unpatching) - one whole transition
+function transition_msgs() {
+	echo "livepatch: '$1': initializing $2 transition
+livepatch: '$1': starting $2 transition
+livepatch: '$1': completing $2 transition
+livepatch: '$1': $2 complete"
+}
+
 # - load the generated patch of fix 1: /proc/version changes, its sysfs
 #   has one object, vmlinux, with version_proc_show
 # - disable and unload it: /proc/version is back
@@ -60,17 +81,8 @@ disable_lp $MOD_FIX1
 unload_lp $MOD_FIX1
 assert_version ""
 
-check_result "% insmod test_modules/$MOD_FIX1.ko
-livepatch: enabling patch '$MOD_FIX1'
-livepatch: '$MOD_FIX1': initializing patching transition
-livepatch: '$MOD_FIX1': starting patching transition
-livepatch: '$MOD_FIX1': completing patching transition
-livepatch: '$MOD_FIX1': patching complete
-% echo 0 > $SYSFS_KLP_DIR/$MOD_FIX1/enabled
-livepatch: '$MOD_FIX1': initializing unpatching transition
-livepatch: '$MOD_FIX1': starting unpatching transition
-livepatch: '$MOD_FIX1': completing unpatching transition
-livepatch: '$MOD_FIX1': unpatching complete
+check_result "$(insmod_msgs $MOD_FIX1)
+$(disable_msgs $MOD_FIX1)
 % rmmod $MOD_FIX1"
 
 
@@ -110,26 +122,12 @@ assert_version ""
 assert_store -1 ""
 unload_mod $MOD_TARGET
 
-check_result "% insmod test_modules/$MOD_FIX1.ko
-livepatch: enabling patch '$MOD_FIX1'
-livepatch: '$MOD_FIX1': initializing patching transition
-livepatch: '$MOD_FIX1': starting patching transition
-livepatch: '$MOD_FIX1': completing patching transition
-livepatch: '$MOD_FIX1': patching complete
-% insmod test_modules/$MOD_FIX2.ko
-livepatch: enabling patch '$MOD_FIX2'
-livepatch: '$MOD_FIX2': initializing patching transition
-livepatch: '$MOD_FIX2': starting patching transition
-livepatch: '$MOD_FIX2': completing patching transition
-livepatch: '$MOD_FIX2': patching complete
+check_result "$(insmod_msgs $MOD_FIX1)
+$(insmod_msgs $MOD_FIX2)
 % rmmod $MOD_FIX1
 livepatch: reverting patch '$MOD_FIX2' on unloading module '$MOD_TARGET'
 livepatch: applying patch '$MOD_FIX2' to loading module '$MOD_TARGET'
-% echo 0 > $SYSFS_KLP_DIR/$MOD_FIX2/enabled
-livepatch: '$MOD_FIX2': initializing unpatching transition
-livepatch: '$MOD_FIX2': starting unpatching transition
-livepatch: '$MOD_FIX2': completing unpatching transition
-livepatch: '$MOD_FIX2': unpatching complete
+$(disable_msgs $MOD_FIX2)
 % rmmod $MOD_FIX2"
 
 
@@ -146,20 +144,11 @@ assert_version "live patched: fixes 1 and 2"
 disable_lp $MOD_FIX2
 unload_lp $MOD_FIX2
 
-check_result "% insmod test_modules/$MOD_FIX2.ko
-livepatch: enabling patch '$MOD_FIX2'
-livepatch: '$MOD_FIX2': initializing patching transition
-livepatch: '$MOD_FIX2': starting patching transition
-livepatch: '$MOD_FIX2': completing patching transition
-livepatch: '$MOD_FIX2': patching complete
+check_result "$(insmod_msgs $MOD_FIX2)
 % insmod test_modules/$MOD_NOREPLACE.ko
 livepatch: patch '$MOD_NOREPLACE': function 'version_proc_show' of object 'vmlinux' is already patched by '$MOD_FIX2'
 insmod: ERROR: could not insert module test_modules/$MOD_NOREPLACE.ko: Operation not permitted
-% echo 0 > $SYSFS_KLP_DIR/$MOD_FIX2/enabled
-livepatch: '$MOD_FIX2': initializing unpatching transition
-livepatch: '$MOD_FIX2': starting unpatching transition
-livepatch: '$MOD_FIX2': completing unpatching transition
-livepatch: '$MOD_FIX2': unpatching complete
+$(disable_msgs $MOD_FIX2)
 % rmmod $MOD_FIX2"
 
 exit 0
