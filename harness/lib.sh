@@ -91,6 +91,17 @@ verdict_log() {
 verdict_ktap()		{ stage verdict "$H/5-verdict/ktap-summary.sh" "$1/ktap.txt"; }
 verdict_kmemleak()	{ stage verdict "$H/5-verdict/kmemleak-check.sh" "$1/kmemleak.txt"; }
 
+# In the demos' guests, a transcript: step CMD prints the command as a
+# user would type it, then runs it; until_step COND shows the wait for
+# COND as a shell loop and runs it.
+step() {
+	printf '\n$ %s\n' "$*"
+	eval "$*"
+}
+until_step() {
+	step "until $1; do sleep 0.1; done"
+}
+
 # In the guest: one kmemleak scan into file $1. kmemleak reports only
 # objects older than 5 s; scan twice, as its documentation suggests, so
 # that the last frees are seen.

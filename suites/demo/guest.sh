@@ -6,16 +6,6 @@ source "$(dirname "$0")/../../harness/lib.sh"
 
 SYS=/sys/kernel/livepatch
 
-# step CMD: print the command as a user would type it, then its output.
-step() {
-	printf '\n$ %s\n' "$*"
-	eval "$*"
-}
-# until_step COND: show the wait for COND as a shell loop and run it.
-until_step() {
-	step "until $1; do sleep 0.1; done"
-}
-
 cd "$OUT/samples/livepatch"
 echo "=== Live patching $(uname -r)"
 # Show livepatch's pr_debug() lines too (the transition steps).
