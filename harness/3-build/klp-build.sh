@@ -23,9 +23,10 @@
 #                     -o NAME.ko FIX.patch...    generate build/livepatch/NAME.ko
 #        klp-build.sh --kernel [--config FRAGMENT]...   only build the kernel
 # The fixes are applied in order and squashed into one patch: a cumulative
-# module of fix 2, which builds on fix 1, is "-o NAME.ko fix1.patch fix2.patch". Exits with klp-build's status, after
-# the kernel build (which also puts the tree's objects back to the
-# original ones), unless --no-kernel.
+# module of fix 2, which builds on fix 1, is "-o NAME.ko fix1.patch
+# fix2.patch". Exits with klp-build's status, after the kernel build
+# (which also puts the tree's objects back to the original ones), unless
+# --no-kernel.
 source "$(dirname "$0")/../lib.sh"
 
 usage="usage: klp-build.sh [--no-kernel] [--no-replace] [--config F]... -o NAME.ko FIX...

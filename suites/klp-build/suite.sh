@@ -38,6 +38,14 @@ klp_refused() {
 	say "refused as it should be (log: ${log#"$TOP"/})"
 }
 
+# What both the demo and the test boot: the example modules, the refusal
+# checked, and the kernel they are for.
+klp_prepare() {
+	klp_examples
+	klp_refused
+	klp_build --kernel
+}
+
 klp_vm() {
 	OUT=$KTREE stage_vm "$@"
 }
@@ -53,15 +61,11 @@ suite_main() {
 		[ "${NO_REPLACE:-0}" = 0 ] && set -- || set -- --no-replace
 		klp_build "$@" -o "$name.ko" "${fixes[@]}" ;;
 	demo)
-		klp_examples
-		klp_refused
-		klp_build --kernel
+		klp_prepare
 		klp_vm "$SUITE/guest-demo.sh" ;;
 	check)
 		stage self-test "$H/self-test/run.sh"
-		klp_examples
-		klp_refused
-		klp_build --kernel
+		klp_prepare
 		klp_vm "$SUITE/guest.sh" || fail=1
 		verdict_log "$res" || fail=1
 		verdict_ktap "$res" || fail=1
