@@ -101,7 +101,8 @@ def header(base, series, seconds):
     mem_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     lines = ["# Livepatch benchmark: base vs series", "",
              f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M UTC}",
-             f"- base kernel (tag debian-base, no patches): `{base.get('uname_r', '?')}`",
+             f"- base kernel ({os.environ.get('KLP_BENCH_BASE_DESC', 'tag debian-base, no patches')}): "
+             f"`{base.get('uname_r', '?')}`",
              f"- series kernel (build/linux, branch series): `{series.get('uname_r', '?')}`",
              f"- machine: {os.cpu_count()} CPUs, {mem_gib:.0f} GiB; guests: QEMU TCG "
              f"single-threaded, 2 vCPUs, {int(base.get('mem_total_kB', 0)) // 1024} MiB",

@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# make bench: build the base kernel (tag debian-base, no patches: a second
-# worktree, build/linux-base, in build/out-base) and the series kernel
+# make bench: build the base kernel (tag debian-base, no patches, or the
+# commit of build/linux that KLP_BENCH_BASE names: a second worktree,
+# build/linux-base, in build/out-base) and the series kernel
 # (build/linux as it is, in build/out) from the same Debian tree, with the
 # bench modules of each (gen.py); run guest.sh on each with the same VM
 # settings, and compare: build/results/bench.md (a table, also printed)
@@ -26,13 +27,24 @@ bench_build() {
 
 suite_main() {
 	local base_src=$BUILD/linux-base base_out=$BUILD/out-base k out start=$SECONDS
+	local base_rev=${KLP_BENCH_BASE:-$BASE_TAG} base_sha
 
+	base_sha=$(git -C "$SRC" rev-parse --verify "$base_rev^{commit}") ||
+		die "KLP_BENCH_BASE=$base_rev is not a commit of $SRC"
 	if [ ! -e "$base_src/.git" ]; then
-		run git -C "$SRC" worktree add --detach "$base_src" "$BASE_TAG"
+		run git -C "$SRC" worktree add --detach "$base_src" "$base_sha"
+	elif [ "$(git -C "$base_src" rev-parse HEAD)" != "$base_sha" ]; then
+		[ -z "$(git -C "$base_src" status --porcelain --untracked-files=no)" ] ||
+			die "$base_src has changes: cannot move it to $base_rev"
+		run git -C "$base_src" checkout -q --detach "$base_sha"
 	fi
-	[ "$(git -C "$base_src" rev-parse HEAD)" = "$(git -C "$SRC" rev-parse "$BASE_TAG^{commit}")" ] ||
-		die "$base_src is not at $BASE_TAG"
-	say "base kernel: $base_src ($BASE_TAG) -> $base_out"
+	export KLP_BENCH_BASE_DESC
+	if [ "$base_rev" = "$BASE_TAG" ]; then
+		KLP_BENCH_BASE_DESC="tag $BASE_TAG, no patches"
+	else
+		KLP_BENCH_BASE_DESC="$base_rev: $(git -C "$SRC" log -1 --format='%h %s' "$base_sha")"
+	fi
+	say "base kernel: $base_src ($KLP_BENCH_BASE_DESC) -> $base_out"
 	bench_build "$base_src" "$base_out"
 	say "series kernel: $SRC ($(git -C "$SRC" describe --tags --always --dirty)) -> $OUT"
 	bench_build "$SRC" "$OUT"
