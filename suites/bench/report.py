@@ -37,6 +37,10 @@ def load(d):
             key, _, value = line.strip().partition(" ")
             if key:
                 vals[key] = value
+    desc = os.path.join(d, "kernel.txt")
+    if os.path.exists(desc):
+        with open(desc) as f:
+            vals["kernel_desc"] = f.read().strip()
     return vals
 
 
@@ -101,7 +105,7 @@ def header(base, series, seconds):
     mem_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     lines = ["# Livepatch benchmark: base vs series", "",
              f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M UTC}",
-             f"- base kernel ({os.environ.get('KLP_BENCH_BASE_DESC', 'tag debian-base, no patches')}): "
+             f"- base kernel ({base.get('kernel_desc', 'tag debian-base, no patches')}): "
              f"`{base.get('uname_r', '?')}`",
              f"- series kernel (build/linux, branch series): `{series.get('uname_r', '?')}`",
              f"- machine: {os.cpu_count()} CPUs, {mem_gib:.0f} GiB; guests: QEMU TCG "

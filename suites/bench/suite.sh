@@ -27,7 +27,7 @@ bench_build() {
 
 suite_main() {
 	local base_src=$BUILD/linux-base base_out=$BUILD/out-base k out start=$SECONDS
-	local base_rev=${KLP_BENCH_BASE:-$BASE_TAG} base_sha
+	local base_rev=${KLP_BENCH_BASE:-$BASE_TAG} base_sha base_desc
 
 	base_sha=$(git -C "$SRC" rev-parse --verify "$base_rev^{commit}") ||
 		die "KLP_BENCH_BASE=$base_rev is not a commit of $SRC"
@@ -38,13 +38,13 @@ suite_main() {
 			die "$base_src has changes: cannot move it to $base_rev"
 		run git -C "$base_src" checkout -q --detach "$base_sha"
 	fi
-	export KLP_BENCH_BASE_DESC
+	# Not a KLP_ variable: run-vm.sh would put it on the guests' command line.
 	if [ "$base_rev" = "$BASE_TAG" ]; then
-		KLP_BENCH_BASE_DESC="tag $BASE_TAG, no patches"
+		base_desc="tag $BASE_TAG, no patches"
 	else
-		KLP_BENCH_BASE_DESC="$base_rev: $(git -C "$SRC" log -1 --format='%h %s' "$base_sha")"
+		base_desc="$base_rev: $(git -C "$SRC" log -1 --format='%h %s' "$base_sha")"
 	fi
-	say "base kernel: $base_src ($KLP_BENCH_BASE_DESC) -> $base_out"
+	say "base kernel: $base_src ($base_desc) -> $base_out"
 	bench_build "$base_src" "$base_out"
 	say "series kernel: $SRC ($(git -C "$SRC" describe --tags --always --dirty)) -> $OUT"
 	bench_build "$SRC" "$OUT"
@@ -57,6 +57,8 @@ suite_main() {
 		OUT=$out KLP_BENCH_KERNEL=$k stage_vm "$SUITE/guest.sh" "bench-$k" ||
 			die "the bench guest failed on the $k kernel: see $RESULTS/bench-$k/console.log"
 	done
+	# For report.py, also when it is run again on these results.
+	echo "$base_desc" > "$RESULTS/bench-base/kernel.txt"
 	for k in base series; do
 		verdict_log "$RESULTS/bench-$k" ||
 			say "WARNING: kernel reports in the $k run (numbers kept; see above)"
