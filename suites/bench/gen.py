@@ -16,14 +16,19 @@ and klp_bench_f10_unpatched() and klp_bench_f10_hold(), and there is a
 fourth patch, klp_bench_hold_10.c: the even functions (400000+i) plus
 klp_bench_f10_hold(), whose transition a kthread sleeping in the old
 klp_bench_f10_hold() holds open.
+The same N functions spread over K = min(20, N/2) module objects (layout
+mod20): targets klp_bench_t<N>_o<j> (j = 1..K, N/K functions
+klp_bench_f<N>_o<j>_<i>() each) and the patches klp_bench_m_all_<N>,
+klp_bench_m_half_<N> and klp_bench_m_all2_<N>, each with K objects.
 Plus a Kbuild naming every module.
 
-Usage: gen.py OUTDIR [N ...]   (default N: 10 100 1000 5000)
+Usage: gen.py OUTDIR [N ...]   (default N: 10 1000 5000 10000)
 """
 import os
 import sys
 
-DEFAULT_N = [10, 100, 1000, 5000]
+DEFAULT_N = [10, 1000, 5000, 10000]
+MAX_OBJS = 20
 # Return value of function i in each version: base + i.
 VALUE = {"target": 0, "all": 100000, "half": 200000, "all2": 300000,
          "hold": 400000}
@@ -84,26 +89,29 @@ def target(n):
 
 def patch(n, kind, indexes, extra=()):
     """A cumulative patch of fN_i for i in indexes, plus (old, new value)s."""
-    mod = f"klp_bench_{kind}_{n}"
-    out = [HEAD.format(what=f"Cumulative livepatch of klp_bench_target_{n}: "
-                       f"{len(indexes) + len(extra)} functions."),
+    olds = [(fname(n, i), VALUE[kind] + i) for i in indexes] + list(extra)
+    return patch_objs(f"klp_bench_{kind}_{n}", kind, n,
+                      [(f"klp_bench_target_{n}", olds)])
+
+
+def patch_objs(mod, kind, n, objs):
+    """A cumulative patch: objs is a list of (module, [(old, value)...])."""
+    nfuncs = sum(len(olds) for _, olds in objs)
+    out = [HEAD.format(what=f"Cumulative livepatch, N={n}: {nfuncs} functions "
+                       f"in {len(objs)} objects."),
            "#include <linux/livepatch.h>", ""]
-    funcs = []
-    for i in indexes:
-        new = f"{mod}_{i}"
-        out.append(f"static int {new}(void)\n{{\n\treturn {VALUE[kind] + i};\n}}\n")
-        funcs.append((fname(n, i), new))
-    for old, value in extra:
-        new = f"{mod}_{old}"
-        out.append(f"static int {new}(void)\n{{\n\treturn {value};\n}}\n")
-        funcs.append((old, new))
-    out.append("static struct klp_func funcs[] = {")
-    for old, new in funcs:
-        out.append(f'\t{{ .old_name = "{old}", .new_func = {new}, }},')
+    for j, (_, olds) in enumerate(objs):
+        for old, value in olds:
+            out.append(f"static int {mod}_{old}(void)\n{{\n\treturn {value};\n}}\n")
+    for j, (_, olds) in enumerate(objs):
+        out.append(f"static struct klp_func funcs{j}[] = {{")
+        for old, _ in olds:
+            out.append(f'\t{{ .old_name = "{old}", .new_func = {mod}_{old}, }},')
+        out.append("\t{ }\n};\n")
+    out.append("static struct klp_object objs[] = {")
+    for j, (name, _) in enumerate(objs):
+        out.append(f'\t{{ .name = "{name}", .funcs = funcs{j}, }},')
     out.append("\t{ }\n};\n")
-    out.append("static struct klp_object objs[] = {\n"
-               f'\t{{ .name = "klp_bench_target_{n}", .funcs = funcs, }},\n'
-               "\t{ }\n};\n")
     out.append("static struct klp_patch patch = {\n\t.mod = THIS_MODULE,\n"
                "\t.objs = objs,\n\t.replace = true,\n};\n")
     out.append("static int __init klp_bench_init(void)\n{\n"
@@ -113,6 +121,35 @@ def patch(n, kind, indexes, extra=()):
     out.append('MODULE_INFO(livepatch, "Y");')
     out.append(TAIL.format(desc=f"Livepatch benchmark patch {kind}, N={n}"))
     return mod, "\n".join(out)
+
+
+def ofname(n, j, i):
+    return f"klp_bench_f{n}_o{j}_{i}"
+
+
+def mod20(n, files):
+    """Layout mod20: N functions over K objects, and three patches of them."""
+    k = min(MAX_OBJS, n // 2)
+    if n % k or (n // k) % 2:
+        sys.exit(f"gen.py: N={n} does not split into {k} objects of an even count")
+    per = n // k
+    for j in range(1, k + 1):
+        out = [HEAD.format(what=f"Livepatch benchmark target {j}/{k}, N={n}."), ""]
+        for i in range(1, per + 1):
+            out.append(f"int {ofname(n, j, i)}(void);")
+        out.append("")
+        for i in range(1, per + 1):
+            out.append(f"noinline __noipa int {ofname(n, j, i)}(void)\n"
+                       f"{{\n\tbarrier();\n\treturn {i};\n}}\n")
+        out.append(TAIL.format(desc=f"Livepatch benchmark target {j}/{k}, N={n}"))
+        files[f"klp_bench_t{n}_o{j}"] = "\n".join(out)
+    every = list(range(1, per + 1))
+    for kind, idx in (("all", every), ("half", every[1::2]), ("all2", every)):
+        objs = [(f"klp_bench_t{n}_o{j}",
+                 [(ofname(n, j, i), VALUE[kind] + (j - 1) * per + i) for i in idx])
+                for j in range(1, k + 1)]
+        files[f"klp_bench_m_{kind}_{n}"] = patch_objs(f"klp_bench_m_{kind}_{n}",
+                                                      kind, n, objs)[1]
 
 
 def main():
@@ -135,6 +172,7 @@ def main():
             mod, text = patch(n, "hold", even,
                               [(f"klp_bench_f{n}_hold", VALUE["hold"])])
             files[mod] = text
+        mod20(n, files)
     for mod, text in files.items():
         with open(os.path.join(outdir, mod + ".c"), "w") as f:
             f.write(text)

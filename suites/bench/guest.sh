@@ -5,28 +5,44 @@
 #
 # 1. Per call (target N=10, ncalls calls timed in the kernel, best of 5):
 #    call.<case>.ns  mean ns per call, call.<case>.value what it returned.
-# 2. For each N and each task count (the idle VM, then about 1000 tasks),
-#    the wall clock of each operation until it is over (transition reads 0
-#    and, for a replace, the replaced patch's sysfs folder is gone):
-#    time.enable.<N>.<tasks>        insmod all_N
-#    time.replace_half.<N>.<tasks>  insmod half_N over all_N (N/2 nops)
-#    time.replace_all.<N>.<tasks>   insmod all2_N over half_N
-#    time.disable.<N>.<tasks>       enabled=0 on all2_N until it is freed
+# 2. For each task count (the idle VM, then about 1000 tasks), each layout
+#    (mod1: N functions of one module; mod20: N functions over 20 modules)
+#    and each N, the wall clock of each operation until it is over
+#    (transition reads 0 and, for a replace, the replaced patch's sysfs
+#    folder is gone):
+#    time.enable.<layout>.<N>.<tasks>        insmod all_N
+#    time.replace_half.<layout>.<N>.<tasks>  insmod half_N over all_N (N/2 nops)
+#    time.replace_all.<layout>.<N>.<tasks>   insmod all2_N over half_N
+#    time.disable.<layout>.<N>.<tasks>       enabled=0 on all2_N until it is freed
 # 3. /proc/meminfo Slab, VmallocUsed, Percpu before and after enabling
-#    all_1000: mem.<field>.bytes_per_func.
+#    all_1000 (mod1): mem.<field>.bytes_per_func.
+# 4. Where the time goes (series, idle, KLP_BENCH_PROFILE_N): enable,
+#    replace_half and disable again under the function_graph tracer, once
+#    from load_module() (module loading) and once from livepatch's entry
+#    points: $RESULTS/profile.<pass>.<op>.<layout>.<N>.txt.
 #
 # Environment (kernel command line): KLP_BENCH_KERNEL=base|series,
-# KLP_BENCH_N (default "10 100 1000", plus 5000 on series), KLP_BENCH_TASKS
-# (default "idle 1000"), KLP_BENCH_WAIT (seconds any one wait may take, 1800);
-# commas separate list items there.
+# KLP_BENCH_N (default "10 1000 5000 10000" on series, "10 1000" on base,
+# whose cost grows with N squared), KLP_BENCH_LAYOUTS (default
+# "mod1 mod20"), KLP_BENCH_TASKS (default "idle 1000"),
+# KLP_BENCH_PROFILE_N (default 5000 on series, none on base; 0: none),
+# KLP_BENCH_WAIT (seconds any one wait may take, 1800); commas separate
+# list items there.
 source "$(dirname "$0")/../../harness/lib.sh"
 
 SYS=/sys/kernel/livepatch
 MODS=$OUT/klp-bench
 KERNEL=${KLP_BENCH_KERNEL:-unknown}
-if [ "$KERNEL" = series ]; then NS=${KLP_BENCH_N:-10 100 1000 5000}
-else NS=${KLP_BENCH_N:-10 100 1000}; fi
+if [ "$KERNEL" = series ]; then
+	NS=${KLP_BENCH_N:-10 1000 5000 10000}
+	PROFILE_N=${KLP_BENCH_PROFILE_N:-5000}
+else
+	NS=${KLP_BENCH_N:-10 1000}
+	PROFILE_N=${KLP_BENCH_PROFILE_N:-0}
+fi
 NS=${NS//,/ }
+LAYOUTS=${KLP_BENCH_LAYOUTS:-mod1 mod20}
+LAYOUTS=${LAYOUTS//,/ }
 TASKS=${KLP_BENCH_TASKS:-idle 1000}
 TASKS=${TASKS//,/ }
 WAIT_MAX=${KLP_BENCH_WAIT:-1800}
@@ -151,14 +167,32 @@ mem_snapshot() {	# PREFIX
 	done
 }
 
-# ops N LABEL: the four timed operations on N functions.
+# layout LAYOUT N: the layout's target modules in TARGETS and its patch
+# modules' prefix in PFX (PFX<kind>_N).
+layout() {
+	local f
+	TARGETS=()
+	case $1 in
+	mod1)	TARGETS=("klp_bench_target_$2"); PFX=klp_bench_ ;;
+	mod20)	for f in "$MODS"/klp_bench_t"$2"_o*.ko; do
+			f=${f##*/}; TARGETS+=("${f%.ko}")
+		done
+		PFX=klp_bench_m_ ;;
+	*)	die "unknown layout $1" ;;
+	esac
+	[ -f "$MODS/${TARGETS[0]}.ko" ] || die "no target modules for layout $1, N=$2"
+}
+load_targets() { local t; for t in "${TARGETS[@]}"; do run insmod "$MODS/$t.ko"; done; }
+
+# ops LAYOUT N LABEL: the four timed operations on N functions.
 ops() {
-	local n=$1 label=$2 f
-	say "N=$n, tasks=$label ($(ntasks) tasks)"
-	run insmod "$MODS/klp_bench_target_$n.ko"
-	local mem=; [ "$n" = 1000 ] && [ "$label" = "${TASKS%% *}" ] && mem=1
+	local lay=$1 n=$2 label=$3 f
+	say "layout $lay, N=$n, tasks=$label ($(ntasks) tasks)"
+	layout "$lay" "$n"
+	load_targets
+	local mem=; [ "$n" = 1000 ] && [ "$lay" = mod1 ] && [ "$label" = "${TASKS%% *}" ] && mem=1
 	[ -z "$mem" ] || mem_snapshot before
-	timed "time.enable.$n.$label" enable "klp_bench_all_$n"
+	timed "time.enable.$lay.$n.$label" enable "${PFX}all_$n"
 	if [ -n "$mem" ]; then
 		mem_snapshot after
 		for f in Slab VmallocUsed Percpu; do
@@ -168,12 +202,60 @@ ops() {
 		readf "/sys/module/klp_bench_all_$n/coresize"
 		put mem.module_coresize.bytes_per_func $((REPLY / n))
 	fi
-	timed "time.replace_half.$n.$label" replace "klp_bench_half_$n" "klp_bench_all_$n"
-	run rmmod "klp_bench_all_$n"
-	timed "time.replace_all.$n.$label" replace "klp_bench_all2_$n" "klp_bench_half_$n"
-	run rmmod "klp_bench_half_$n"
-	timed "time.disable.$n.$label" disable "klp_bench_all2_$n"
-	run rmmod "klp_bench_all2_$n" "klp_bench_target_$n"
+	timed "time.replace_half.$lay.$n.$label" replace "${PFX}half_$n" "${PFX}all_$n"
+	run rmmod "${PFX}all_$n"
+	timed "time.replace_all.$lay.$n.$label" replace "${PFX}all2_$n" "${PFX}half_$n"
+	run rmmod "${PFX}half_$n"
+	timed "time.disable.$lay.$n.$label" disable "${PFX}all2_$n"
+	run rmmod "${PFX}all2_$n" "${TARGETS[@]}"
+}
+
+# traced PASS OP LAYOUT N CMD...: CMD under the function_graph tracer, from
+# the graph functions already set; the trace in a profile file.
+T=/sys/kernel/tracing
+traced() {
+	local file=$RESULTS/profile.$1.$2.$3.$4.txt
+	shift 4
+	: > "$T/trace"
+	echo 1 > "$T/tracing_on"
+	"$@"
+	echo 0 > "$T/tracing_on"
+	cp "$T/trace" "$file"
+	say "profile: $file ($(wc -l < "$file") lines)"
+}
+# graph FUNC...: trace from those of FUNC that ftrace can trace.
+graph() {
+	local f
+	: > "$T/set_graph_function"
+	for f in "$@"; do
+		grep -qx "$f" <(cut -d' ' -f1 "$T/available_filter_functions") &&
+			echo "$f" >> "$T/set_graph_function"
+	done
+}
+# profile LAYOUT N: enable, replace_half and disable under the tracer, for
+# module loading, then for livepatch's own entry points.
+profile() {
+	local lay=$1 n=$2 pass
+	layout "$lay" "$n"
+	echo function_graph > "$T/current_tracer"
+	echo 0 > "$T/tracing_on"
+	echo 4 > "$T/max_graph_depth"
+	echo 1 > "$T/options/funcgraph-tail"
+	echo 65536 > "$T/buffer_size_kb"
+	for pass in load klp; do
+		if [ "$pass" = load ]; then graph load_module
+		else graph klp_enable_patch klp_try_complete_transition \
+			klp_free_patch_work_fn enabled_store
+		fi
+		load_targets
+		traced "$pass" enable "$lay" "$n" enable "${PFX}all_$n"
+		traced "$pass" replace_half "$lay" "$n" replace "${PFX}half_$n" "${PFX}all_$n"
+		run rmmod "${PFX}all_$n"
+		traced "$pass" disable "$lay" "$n" disable "${PFX}half_$n"
+		run rmmod "${PFX}half_$n" "${TARGETS[@]}"
+	done
+	echo nop > "$T/current_tracer"
+	echo 1408 > "$T/buffer_size_kb"
 }
 
 # tasks LABEL: bring the task count to LABEL (idle: leave it) with
@@ -207,11 +289,18 @@ case " $NS " in *" 10 "*) per_call ;; esac
 for label in $TASKS; do
 	tasks "$label"
 	put "tasks.$label" "$(ntasks)"
-	for n in $NS; do
-		ops "$n" "$label"
+	for lay in $LAYOUTS; do
+		for n in $NS; do
+			ops "$lay" "$n" "$label"
+		done
 	done
 	stop_tasks
 done
+if [ "$PROFILE_N" != 0 ]; then
+	for lay in $LAYOUTS; do
+		profile "$lay" "$PROFILE_N"
+	done
+fi
 usec
 put guest_seconds $(((REPLY - start) / 1000000))
 [ -z "$(ls -A "$SYS")" ] || die "patches left behind: $(ls "$SYS")"
