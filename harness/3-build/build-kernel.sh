@@ -2,6 +2,8 @@
 # Build bzImage, modules (samples/livepatch included), the livepatch
 # selftest modules and the kselftest install, incrementally, in one O= folder.
 # Usage: build-kernel.sh [--no-kselftest]
+# VMLINUX_EXTRA=DIR (make bench): also link into vmlinux the objects that
+# DIR's Kbuild builds in (obj-y), compiled as built-in code against $OUT.
 source "$(dirname "$0")/../lib.sh"
 
 OURS=()
@@ -9,7 +11,18 @@ OURS=()
 "$H/3-build/configure.sh" "$SRC" "$OUT" "${OURS[@]}"
 
 say "kernel $(git -C "$SRC" describe --tags --always) in $OUT"
-run "${KMAKE[@]}" bzImage modules
+libs=()
+if [ -n "${VMLINUX_EXTRA:-}" ]; then
+	run "${KMAKE[@]}" modules_prepare
+	run make -C "$OUT" M="$VMLINUX_EXTRA" -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc"
+	objs=$(sed -n 's|^obj-y += |'"$VMLINUX_EXTRA"'/|p' "$VMLINUX_EXTRA/Kbuild")
+	[ -n "$objs" ] || die "no obj-y in $VMLINUX_EXTRA/Kbuild"
+	# x86 has no KBUILD_VMLINUX_LIBS of its own (its libs-y are folders):
+	# the objects given here are the only ones, always linked in.
+	libs=(KBUILD_VMLINUX_LIBS="${objs//$'\n'/ }")
+	say "linked into vmlinux: $objs"
+fi
+run "${KMAKE[@]}" "${libs[@]}" bzImage modules
 ls "$OUT"/samples/livepatch/*.ko >/dev/null
 
 TM=$SRC/tools/testing/selftests/livepatch/test_modules

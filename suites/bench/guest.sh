@@ -6,7 +6,8 @@
 # 1. Per call (target N=10, ncalls calls timed in the kernel, best of 5):
 #    call.<case>.ns  mean ns per call, call.<case>.value what it returned.
 # 2. For each task count (the idle VM, then about 1000 tasks), each layout
-#    (mod1: N functions of one module; mod20: N functions over 20 modules)
+#    (vmlinux: N functions of vmlinux; mod1: N functions of one module;
+#    mod20: N functions over 20 modules)
 #    and each N, the wall clock of each operation until it is over
 #    (transition reads 0 and, for a replace, the replaced patch's sysfs
 #    folder is gone):
@@ -24,7 +25,7 @@
 # Environment (kernel command line): KLP_BENCH_KERNEL=base|series,
 # KLP_BENCH_N (default "10 1000 5000 10000" on series, "10 1000" on base,
 # whose cost grows with N squared), KLP_BENCH_LAYOUTS (default
-# "mod1 mod20"), KLP_BENCH_TASKS (default "idle 1000"),
+# "vmlinux mod1 mod20"), KLP_BENCH_TASKS (default "idle 1000"),
 # KLP_BENCH_PROFILE_N (default 5000 on series, none on base; 0: none),
 # KLP_BENCH_WAIT (seconds any one wait may take, 1800); commas separate
 # list items there.
@@ -41,7 +42,7 @@ else
 	PROFILE_N=${KLP_BENCH_PROFILE_N:-0}
 fi
 NS=${NS//,/ }
-LAYOUTS=${KLP_BENCH_LAYOUTS:-mod1 mod20}
+LAYOUTS=${KLP_BENCH_LAYOUTS:-vmlinux mod1 mod20}
 LAYOUTS=${LAYOUTS//,/ }
 TASKS=${KLP_BENCH_TASKS:-idle 1000}
 TASKS=${TASKS//,/ }
@@ -167,12 +168,16 @@ mem_snapshot() {	# PREFIX
 	done
 }
 
-# layout LAYOUT N: the layout's target modules in TARGETS and its patch
-# modules' prefix in PFX (PFX<kind>_N).
+# layout LAYOUT N: the layout's target modules in TARGETS (none for
+# vmlinux) and its patch modules' prefix in PFX (PFX<kind>_N).
 layout() {
 	local f
 	TARGETS=()
 	case $1 in
+	vmlinux) PFX=klp_bench_v_
+		grep -q " klp_bench_v$2_1\$" /proc/kallsyms ||
+			die "no klp_bench_v$2_1() in vmlinux: not a kernel of make bench"
+		return ;;
 	mod1)	TARGETS=("klp_bench_target_$2"); PFX=klp_bench_ ;;
 	mod20)	for f in "$MODS"/klp_bench_t"$2"_o*.ko; do
 			f=${f##*/}; TARGETS+=("${f%.ko}")

@@ -30,7 +30,7 @@ CALLS = [("none", "f10_1, no patch loaded"),
          ("held_unswitched.patched", "held transition, unswitched task, patched func"),
          ("held_unswitched.nop", "held transition, unswitched task, nop func")]
 MEM = ["Slab", "VmallocUsed", "Percpu", "module_coresize"]
-LAYOUTS = [("mod1", "1 module"), ("mod20", "20 modules")]
+LAYOUTS = [("vmlinux", "vmlinux"), ("mod1", "1 module"), ("mod20", "20 modules")]
 # The 6.12 series, one module object, idle VM, N=1000, seconds: the series
 # column of backport/6.12/RESULTS.md (run of 2026-12-01).
 FIGURES_612 = {"enable": 0.514, "replace_half": 0.511, "replace_all": 0.455,
@@ -116,6 +116,8 @@ def header(base, series, seconds):
              f"- base kernel ({base.get('kernel_desc', 'tag debian-base, no patches')}): "
              f"`{base.get('uname_r', '?')}`",
              f"- series kernel (build/linux, branch series): `{series.get('uname_r', '?')}`",
+             "- both kernels carry the vmlinux layout's targets, klp_bench_v<N>_<i>(), "
+             "linked into vmlinux; the module layouts' targets are modules",
              f"- machine: {os.cpu_count()} CPUs, {mem_gib:.0f} GiB; guests: QEMU TCG "
              f"single-threaded, 2 vCPUs, {int(base.get('mem_total_kB', 0)) // 1024} MiB",
              "- times: wall clock in the guest until the transition reads 0 and the "
