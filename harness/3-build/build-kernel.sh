@@ -13,14 +13,18 @@ OURS=()
 say "kernel $(git -C "$SRC" describe --tags --always) in $OUT"
 libs=()
 if [ -n "${VMLINUX_EXTRA:-}" ]; then
+	mapfile -t objs < <(sed -n 's/^obj-y += //p' "$VMLINUX_EXTRA/Kbuild")
+	[ "${#objs[@]}" -gt 0 ] || die "no obj-y in $VMLINUX_EXTRA/Kbuild"
 	run "${KMAKE[@]}" modules_prepare
-	run make -C "$OUT" M="$VMLINUX_EXTRA" -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc"
-	objs=$(sed -n 's|^obj-y += |'"$VMLINUX_EXTRA"'/|p' "$VMLINUX_EXTRA/Kbuild")
-	[ -n "$objs" ] || die "no obj-y in $VMLINUX_EXTRA/Kbuild"
+	# Single targets: M= builds no built-in.a, and its modpost would want
+	# vmlinux.o. Compiled as obj-y (no -DMODULE); objtool sees them in
+	# vmlinux.o with the rest.
+	run make -C "$OUT" M="$VMLINUX_EXTRA" -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc" \
+		"${objs[@]}"
 	# x86 has no KBUILD_VMLINUX_LIBS of its own (its libs-y are folders):
 	# the objects given here are the only ones, always linked in.
-	libs=(KBUILD_VMLINUX_LIBS="${objs//$'\n'/ }")
-	say "linked into vmlinux: $objs"
+	libs=(KBUILD_VMLINUX_LIBS="${objs[*]/#/$VMLINUX_EXTRA/}")
+	say "linked into vmlinux: ${objs[*]/#/$VMLINUX_EXTRA/}"
 fi
 run "${KMAKE[@]}" "${libs[@]}" bzImage modules
 ls "$OUT"/samples/livepatch/*.ko >/dev/null
