@@ -63,15 +63,10 @@ def fname(n, i):
     return f"klp_bench_f{n}_{i}"
 
 
-def target(n):
-    out = [HEAD.format(what=f"Livepatch benchmark target, N={n}.")]
-    names = [fname(n, i) for i in range(1, n + 1)]
-    if n == 10:
-        out.append(f"#define KLP_BENCH_N {n}\n")
-        names.append(f"klp_bench_f{n}_unpatched")
-    out.append("")
-    for name in names:
-        out.append(f"int {name}(void);")
+def target_funcs(names):
+    """The prototypes, then the bodies, of the target functions NAMES: the
+    i-th returns i, one whose name ends in _unpatched returns -1."""
+    out = [f"int {name}(void);" for name in names]
     out.append("")
     # A distinct value each, and noipa: no inlining, merging or constant
     # propagation into callers; every call goes through the ftrace location.
@@ -79,6 +74,17 @@ def target(n):
         value = -1 if name.endswith("_unpatched") else i
         out.append(f"noinline __noipa int {name}(void)\n"
                    f"{{\n\tbarrier();\n\treturn {value};\n}}\n")
+    return out
+
+
+def target(n):
+    out = [HEAD.format(what=f"Livepatch benchmark target, N={n}.")]
+    names = [fname(n, i) for i in range(1, n + 1)]
+    if n == 10:
+        out.append(f"#define KLP_BENCH_N {n}\n")
+        names.append(f"klp_bench_f{n}_unpatched")
+    out.append("")
+    out += target_funcs(names)
     if n == 10:
         with open(TIMING_FILE) as f:
             out.append("".join(l for l in f if not l.startswith("// SPDX")))
@@ -143,12 +149,7 @@ def mod20(n, files):
     per = n // k
     for j in range(1, k + 1):
         out = [HEAD.format(what=f"Livepatch benchmark target {j}/{k}, N={n}."), ""]
-        for i in range(1, per + 1):
-            out.append(f"int {ofname(n, j, i)}(void);")
-        out.append("")
-        for i in range(1, per + 1):
-            out.append(f"noinline __noipa int {ofname(n, j, i)}(void)\n"
-                       f"{{\n\tbarrier();\n\treturn {i};\n}}\n")
+        out += target_funcs([ofname(n, j, i) for i in range(1, per + 1)])
         out.append(TAIL.format(desc=f"Livepatch benchmark target {j}/{k}, N={n}"))
         files[f"klp_bench_t{n}_o{j}"] = "\n".join(out)
     every = list(range(1, per + 1))
@@ -170,12 +171,7 @@ def vmlinux_targets(ns):
                        f"N={' '.join(map(str, ns))}.").replace(
                            "#include <linux/module.h>\n", "")]
     for n in ns:
-        for i in range(1, n + 1):
-            out.append(f"int {vfname(n, i)}(void);")
-        out.append("")
-        for i in range(1, n + 1):
-            out.append(f"noinline __noipa int {vfname(n, i)}(void)\n"
-                       f"{{\n\tbarrier();\n\treturn {i};\n}}\n")
+        out += target_funcs([vfname(n, i) for i in range(1, n + 1)])
     return "\n".join(out)
 
 
