@@ -82,11 +82,13 @@ stage_vm()	{ stage vm "$H/4-vm/run-vm.sh" "$@"; }
 # Verdicts on what a guest left in results folder $1 (console.log, and
 # dmesg.txt when the guest got that far): kernel reports in the logs, the
 # KTAP counts, the kmemleak suspects that involve livepatch.
+# verdict_log DIR [--injected]: --injected when the guest injected
+# allocation failures (scan-console.sh).
 verdict_log() {
 	local logs=("$1/console.log")
 
 	[ ! -f "$1/dmesg.txt" ] || logs+=("$1/dmesg.txt")
-	stage verdict "$H/5-verdict/scan-console.sh" "${logs[@]}"
+	stage verdict "$H/5-verdict/scan-console.sh" ${2:+"$2"} "${logs[@]}"
 }
 verdict_ktap()		{ stage verdict "$H/5-verdict/ktap-summary.sh" "$1/ktap.txt"; }
 verdict_kmemleak()	{ stage verdict "$H/5-verdict/kmemleak-check.sh" "$1/kmemleak.txt"; }
@@ -101,6 +103,17 @@ step() {
 until_step() {
 	step "until $1; do sleep 0.1; done"
 }
+
+# The lines of a kernel log that report a problem: a warning, a bug, an
+# oops, a lockdep, RCU, KASAN, UBSAN or list-debug report, a hung task.
+SPLAT_PATTERNS='WARNING:|BUG:|Oops|Call Trace|general protection fault|Kernel panic'
+SPLAT_PATTERNS+='|possible circular locking|possible recursive locking|inconsistent lock state'
+SPLAT_PATTERNS+='|suspicious RCU usage|INFO: rcu_|KASAN:|UBSAN:|list_(add|del) corruption'
+SPLAT_PATTERNS+='|hung_task|blocked for more than'
+
+# In the guest: the lines of the kernel log after the line that contains
+# mark $1.
+dmesg_since() { dmesg | awk -v mark="$1" 'p; index($0, mark) { p = 1 }'; }
 
 # In the guest: one kmemleak scan into file $1. kmemleak reports only
 # objects older than 5 s; scan twice, as its documentation suggests, so

@@ -4,7 +4,7 @@
 # build/results/NAME/ (a second, writable 9p share): console.log,
 # dmesg.txt, rc and whatever the script writes. NAME defaults to the
 # suite's name, with the guest script's suffix: suites/stress/guest.sh
-# writes results/stress/, suites/stress/guest-debug.sh results/stress-debug/.
+# writes results/stress/, suites/stress/guest-parts.sh results/stress-parts/.
 # Every KLP_* variable reaches the guest's environment (lists: spaces
 # become commas on the kernel command line, and the guest turns them back).
 # Usage: run-vm.sh GUEST [NAME]

@@ -6,6 +6,7 @@
 #
 #   fixtures/ktap-summary/*.ktap      5-verdict/ktap-summary.sh FILE
 #   fixtures/scan-console/*.log       5-verdict/scan-console.sh FILE
+#   fixtures/scan-injected/*.log      5-verdict/scan-console.sh --injected FILE
 #   fixtures/kmemleak-check/*.txt     5-verdict/kmemleak-check.sh FILE
 #   fixtures/check-config/*/          3-build/check-config.sh DIR/config DIR/fragment
 source "$(dirname "$0")/../lib.sh"
@@ -43,6 +44,10 @@ for f in "$F"/ktap-summary/*.ktap; do
 done
 for f in "$F"/scan-console/*.log; do
 	expect "$(want "$f")" "scan-console: $(basename "$f")" "$H/5-verdict/scan-console.sh" "$f"
+done
+for f in "$F"/scan-injected/*.log; do
+	expect "$(want "$f")" "scan-console --injected: $(basename "$f")" \
+		"$H/5-verdict/scan-console.sh" --injected "$f"
 done
 for f in "$F"/kmemleak-check/*.txt; do
 	expect "$(want "$f")" "kmemleak-check: $(basename "$f")" "$H/5-verdict/kmemleak-check.sh" "$f"

@@ -8,8 +8,9 @@
 # reloaded under the active patch, and a fork/exit and thread storm runs
 # all along.
 #
-# KLP_STRESS_OPS (default 1000) patch operations, at most KLP_STRESS_SECONDS
-# (default 1500) of wall clock: running out of time first is a failure.
+# KLP_STRESS_OPS (default 1000; 300 with KLP_STRESS_HOG=1) patch operations,
+# at most KLP_STRESS_SECONDS (default 1500; 2400) of wall clock: running out
+# of time first is a failure.
 # An operation is an insmod of a patch, a reversal (enabled=0 while the
 # patch is in transition), a disable, an rmmod of a patch module, or an
 # unload or a load of the target module (a target reload is two).
@@ -20,9 +21,15 @@
 # reverses it; the cycles after those hold it open for a moment only.
 #
 # The load: KLP_STRESS_KTHREADS (default 2) kthreads in the target call the
-# functions for 1 ms at a time and sleep KLP_STRESS_PAUSE_US (default 9000)
-# between (0: they never sleep); the storms sleep KLP_STRESS_STORM_SLEEP
-# (default 0.5) seconds between batches (0: they never sleep). The pauses
+# functions with preemption disabled, KLP_STRESS_NPREEMPT (default 2) more
+# with it enabled, for 1 ms at a time, and sleep KLP_STRESS_PAUSE_US
+# (default 9000) between (0: they never sleep); the storms sleep
+# KLP_STRESS_STORM_SLEEP (default 0.5) seconds between batches (0: they
+# never sleep). KLP_STRESS_HOG=1 maximises preemption in the patched code:
+# a SCHED_FIFO task on each CPU wakes every half millisecond and preempts
+# the callers wherever they are (on preempt=full, also in the ftrace
+# handler and the trampolines), replaced patch modules are removed as soon
+# as the kernel lets go of them, and the callers never sleep. The pauses
 # come from the 6.12 series: under QEMU TCG a busy vCPU answers an IPI only
 # when its time slice ends (about 1 ms instead of 10 us), and a 6.12
 # transition made some 15000 of them, rewriting every cond_resched() call
@@ -36,13 +43,22 @@ MODS=$OUT/klp-stress
 TARGET=test_klp_stress_mod
 PARAMS=/sys/module/$TARGET/parameters
 NPATCHES=3
-OPS_MAX=${KLP_STRESS_OPS:-1000}
-TIME_MAX=${KLP_STRESS_SECONDS:-1500}
+# With the hog, an operation takes about five times as long: 300 of them.
+if [ "${KLP_STRESS_HOG:-0}" = 0 ]; then
+	OPS_MAX=${KLP_STRESS_OPS:-1000} TIME_MAX=${KLP_STRESS_SECONDS:-1500}
+else
+	OPS_MAX=${KLP_STRESS_OPS:-300} TIME_MAX=${KLP_STRESS_SECONDS:-2400}
+fi
 KTHREADS=${KLP_STRESS_KTHREADS:-2}
+NPREEMPT=${KLP_STRESS_NPREEMPT:-2}
+HOG=${KLP_STRESS_HOG:-0}
 PAUSE_US=${KLP_STRESS_PAUSE_US:-9000}
+[ "$HOG" = 0 ] || PAUSE_US=${KLP_STRESS_PAUSE_US:-0}
 STORM_SLEEP=${KLP_STRESS_STORM_SLEEP:-0.5}
+RMMOD_POLL=0.1		# seconds between rmmod tries of a replaced patch
+[ "$HOG" = 0 ] || RMMOD_POLL=0.01
 WAIT_MAX=120		# seconds any one wait may take
-settings="ops=$OPS_MAX seconds=$TIME_MAX kthreads=$KTHREADS pause_us=$PAUSE_US storm_sleep=$STORM_SLEEP"
+settings="ops=$OPS_MAX seconds=$TIME_MAX kthreads=$KTHREADS npreempt=$NPREEMPT hog=$HOG pause_us=$PAUSE_US storm_sleep=$STORM_SLEEP"
 REVERSE_EVERY=3		# cycles
 DISABLE_EVERY=7		# cycles
 RELOAD_EVERY=10		# cycles
@@ -52,7 +68,7 @@ TMPD=/tmp/stress
 n_insmod=0 n_reverse=0 n_disable=0 n_rmmod=0 n_reload=0
 n_late=0		# reversals that came after the transition had ended
 n_raced=0		# reversals that became a disable (see reverse_patch)
-cycles=0 calls=0 bad=0 forks=0 threads=0 ops=0
+cycles=0 calls=0 bad=0 unchecked=0 forks=0 threads=0 ops=0
 active=0		# patch whose functions are active; 0: none
 mask=1			# what the target's "allowed" holds
 storm_pids=()
@@ -123,7 +139,7 @@ rmmod_patient() {
 			[ "$finishing" = 0 ] || { fail "cannot rmmod $1"; return 1; }
 			abort "cannot rmmod $1"
 		fi
-		sleep 0.1
+		sleep "$RMMOD_POLL"
 	done
 }
 
@@ -154,12 +170,15 @@ dump_state() {
 
 # Add the counters of the loaded target instance to the totals.
 collect_counters() {
-	local c b
+	local c b u
 	readf "$PARAMS/calls"; c=$REPLY
 	readf "$PARAMS/bad"; b=$REPLY
-	[ -n "$c" ] && [ -n "$b" ] || { fail "cannot read the counters in $PARAMS"; return 1; }
+	readf "$PARAMS/unchecked"; u=$REPLY
+	[ -n "$c" ] && [ -n "$b" ] && [ -n "$u" ] ||
+		{ fail "cannot read the counters in $PARAMS"; return 1; }
 	calls=$((calls + c))
 	bad=$((bad + b))
+	unchecked=$((unchecked + u))
 	[ "$c" -gt 0 ] || fail "a $TARGET instance checked no calls (its threads never ran?)"
 	[ "$b" = 0 ] || fail "a $TARGET instance saw $b illegal values: $(dmesg | grep "$TARGET: test_klp_stress_.*illegal" | head -1)"
 }
@@ -191,7 +210,7 @@ reload_target() {
 	[ "$bad" = 0 ] || finish
 	rmmod_patient "$TARGET"
 	insmod "$MODS/$TARGET.ko" allowed="$mask" nthreads="$KTHREADS" \
-		pause_us="$PAUSE_US" ||
+		npreempt="$NPREEMPT" pause_us="$PAUSE_US" ||
 		abort "insmod $TARGET.ko (under patch $active) failed"
 	n_reload=$((n_reload + 1))
 }
@@ -310,6 +329,18 @@ with open(d + "/threads", "w") as f:
 EOF
 }
 
+# hog CPU: a SCHED_FIFO task on CPU that wakes every half millisecond, at
+# the holder's priority (sched_set_fifo_low()), so that it preempts the
+# callers but not the holder, whose check needs that. read -t is a
+# builtin: the hog never forks.
+hog() {
+	mkfifo "$TMPD/hog$1"
+	exec chrt -f 1 taskset -c "$1" bash -c '
+		exec 3<> "$1"
+		while [ ! -e "$2" ]; do read -r -t 0.0005 -u 3 || :; done' \
+		hog "$TMPD/hog$1" "$TMPD/stop"
+}
+
 stop_storms() {
 	local pid end=$((SECONDS + 60))
 	touch "$TMPD/stop"
@@ -373,7 +404,7 @@ finish() {
 
 	count_ops
 	[ "$bad" = 0 ] || [ "${#failures[@]}" != 0 ] || fail "bad=$bad illegal values"
-	summary="stress: ops=$ops (insmod=$n_insmod reverse=$n_reverse disable=$n_disable rmmod=$n_rmmod target_reload=$n_reload) cycles=$cycles calls=$calls bad=$bad forks=$forks threads=$threads seconds=$SECONDS"
+	summary="stress: ops=$ops (insmod=$n_insmod reverse=$n_reverse disable=$n_disable rmmod=$n_rmmod target_reload=$n_reload) cycles=$cycles calls=$calls bad=$bad unchecked=$unchecked forks=$forks threads=$threads seconds=$SECONDS"
 	{
 		echo "$summary"
 		echo "stress: reversals too late=$n_late, reversals that became a disable=$n_raced; $settings"
@@ -388,7 +419,7 @@ finish() {
 }
 
 mkdir -p "$TMPD"
-rm -f "$TMPD/stop"
+rm -f "$TMPD/stop" "$TMPD"/hog*
 for m in "$TARGET" $(for p in $(seq "$NPATCHES"); do pname "$p"; done); do
 	[ -f "$MODS/$m.ko" ] || abort "no $MODS/$m.ko: run harness/3-build/build-modules.sh"
 done
@@ -396,12 +427,19 @@ command -v python3 >/dev/null || abort "no python3 for the thread storm"
 [ -z "$(ls "$SYS")" ] || abort "patches registered before the start: $(ls "$SYS")"
 log "$(uname -r): $settings"
 
-insmod "$MODS/$TARGET.ko" allowed=1 nthreads="$KTHREADS" pause_us="$PAUSE_US" ||
+insmod "$MODS/$TARGET.ko" allowed=1 nthreads="$KTHREADS" npreempt="$NPREEMPT" \
+	pause_us="$PAUSE_US" ||
 	abort "insmod $TARGET.ko failed"
 storm_procs &
 storm_pids+=($!)
 storm_threads &
 storm_pids+=($!)
+if [ "$HOG" != 0 ]; then
+	for cpu in $(seq 0 $(($(nproc) - 1))); do
+		hog "$cpu" &
+		storm_pids+=($!)
+	done
+fi
 
 count_ops
 while [ "$ops" -lt "$OPS_MAX" ]; do

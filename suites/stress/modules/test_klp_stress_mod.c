@@ -13,6 +13,12 @@
  * While user space sets "hold", the holder sleeps in the version of
  * test_klp_stress_wait() it entered ("holding" reads 1 once it is about
  * to enter), which keeps any transition from completing.
+ *
+ * npreempt more kthreads call f0 .. f7 with preemption enabled, so that on
+ * a fully preemptible kernel they can be preempted anywhere in the ftrace
+ * handler, the trampoline and the patched code.  They check a value only
+ * when at most one write of "allowed" overlapped the call (see
+ * klp_stress_call_preemptible()); "unchecked" counts the others.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -28,6 +34,7 @@
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/clock.h>
+#include <linux/seqlock.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 #include "test_klp_stress.h"
@@ -37,6 +44,11 @@
 static int nthreads = 2;
 module_param(nthreads, int, 0444);
 MODULE_PARM_DESC(nthreads, "Number of calling kthreads, 1-64 (default=2)");
+
+static int npreempt;
+module_param(npreempt, int, 0444);
+MODULE_PARM_DESC(npreempt,
+		 "Number of kthreads calling with preemption enabled, 0-64 (default=0)");
 
 static int pause_us;
 module_param(pause_us, int, 0444);
@@ -48,7 +60,33 @@ module_param(busy_us, int, 0444);
 MODULE_PARM_DESC(busy_us, "Call for this long between pauses (default=1000)");
 
 static int allowed = BIT(0);
-module_param(allowed, int, 0644);
+/* Bumped around every write of allowed; see klp_stress_call_preemptible(). */
+static seqcount_t allowed_seq = SEQCNT_ZERO(allowed_seq);
+
+static int klp_stress_allowed_set(const char *val,
+				  const struct kernel_param *kp)
+{
+	int v, ret;
+
+	ret = kstrtoint(val, 0, &v);
+	if (ret)
+		return ret;
+
+	/* Writers are serialized by the module's kernel_param_lock(). */
+	preempt_disable();
+	write_seqcount_begin(&allowed_seq);
+	WRITE_ONCE(allowed, v);
+	write_seqcount_end(&allowed_seq);
+	preempt_enable();
+	return 0;
+}
+
+static const struct kernel_param_ops klp_stress_allowed_ops = {
+	.set = klp_stress_allowed_set,
+	.get = param_get_int,
+};
+
+module_param_cb(allowed, &klp_stress_allowed_ops, &allowed, 0644);
 MODULE_PARM_DESC(allowed,
 		 "Patches that may be active: bit 0 no patch, bit p patch p (default=1)");
 
@@ -63,6 +101,7 @@ MODULE_PARM_DESC(holding,
 
 static atomic_long_t calls = ATOMIC_LONG_INIT(0);
 static atomic_long_t bad = ATOMIC_LONG_INIT(0);
+static atomic_long_t unchecked = ATOMIC_LONG_INIT(0);
 
 static int klp_stress_counter_set(const char *val,
 				  const struct kernel_param *kp)
@@ -81,9 +120,12 @@ static const struct kernel_param_ops klp_stress_counter_ops = {
 };
 
 module_param_cb(calls, &klp_stress_counter_ops, &calls, 0444);
-MODULE_PARM_DESC(calls, "Return values checked (read-only)");
+MODULE_PARM_DESC(calls, "Calls made, all checked but \"unchecked\" (read-only)");
 module_param_cb(bad, &klp_stress_counter_ops, &bad, 0444);
 MODULE_PARM_DESC(bad, "Illegal return values seen (read-only)");
+module_param_cb(unchecked, &klp_stress_counter_ops, &unchecked, 0444);
+MODULE_PARM_DESC(unchecked,
+		 "Preemptible calls not checked: allowed changed twice meanwhile (read-only)");
 
 /*
  * The functions to patch.  __noipa keeps them out of line and keeps the
@@ -228,6 +270,39 @@ static void klp_stress_call(unsigned int n)
 }
 
 /*
+ * Call fN once with preemption enabled and check its value if the masks
+ * read around it still tell which versions it may have run.
+ *
+ * The version fN runs is fixed at its entry, and the mask at that moment
+ * lists it (user space widens before a transition begins and narrows after
+ * it ends).  Preempted, this task may see the mask change several times
+ * between its two reads, a widening, a whole transition and a narrowing,
+ * and then neither read is the mask at the entry.  With at most one write
+ * overlapping the reads, the mask at the entry is one of the two.  The
+ * seqcount counts the writes: from its even value at the first read, it
+ * goes up by 2 per write begun since.  The smp_rmb()s pair with the
+ * barriers of write_seqcount_begin()/_end() in klp_stress_allowed_set().
+ */
+static void klp_stress_call_preemptible(unsigned int n)
+{
+	unsigned int before, after, v, s1, s2;
+
+	s1 = raw_read_seqcount(&allowed_seq) & ~1U;
+	smp_rmb();
+	before = READ_ONCE(allowed);
+	v = klp_stress_funcs[n]();
+	after = READ_ONCE(allowed);
+	smp_rmb();
+	s2 = raw_read_seqcount(&allowed_seq);
+
+	if (s2 - s1 > 2) {
+		atomic_long_inc(&unchecked);
+		return;
+	}
+	klp_stress_check(n, v, before, after);
+}
+
+/*
  * The holder may sleep in test_klp_stress_wait(), so it cannot disable
  * preemption around the call.  It runs SCHED_FIFO instead, so that no
  * ordinary task preempts it between a mask read and the call's entry or
@@ -256,11 +331,16 @@ static int klp_stress_holder(void *data)
 static int klp_stress_thread(void *data)
 {
 	u64 busy_until = local_clock() + (u64)busy_us * NSEC_PER_USEC;
+	bool preemptible = data;
 	unsigned int n;
 
 	while (!kthread_should_stop()) {
-		for (n = 0; n < KLP_STRESS_NFUNCS; n++)
-			klp_stress_call(n);
+		for (n = 0; n < KLP_STRESS_NFUNCS; n++) {
+			if (preemptible)
+				klp_stress_call_preemptible(n);
+			else
+				klp_stress_call(n);
+		}
 		atomic_long_add(KLP_STRESS_NFUNCS, &calls);
 
 		/*
@@ -311,16 +391,22 @@ static int test_klp_stress_mod_init(void)
 	int i;
 
 	if (nthreads < 1 || nthreads > KLP_STRESS_MAX_THREADS ||
+	    npreempt < 0 || npreempt > KLP_STRESS_MAX_THREADS ||
 	    pause_us < 0 || busy_us < 0)
 		return -EINVAL;
 
-	klp_stress_threads = kcalloc(nthreads, sizeof(*klp_stress_threads),
-				     GFP_KERNEL);
+	klp_stress_threads = kcalloc(nthreads + npreempt,
+				     sizeof(*klp_stress_threads), GFP_KERNEL);
 	if (!klp_stress_threads)
 		return -ENOMEM;
 
-	for (i = 0; i < nthreads; i++) {
-		t = kthread_run(klp_stress_thread, NULL, "klp_stress/%d", i);
+	for (i = 0; i < nthreads + npreempt; i++) {
+		if (i < nthreads)
+			t = kthread_run(klp_stress_thread, NULL,
+					"klp_stress/%d", i);
+		else
+			t = kthread_run(klp_stress_thread, (void *)1,
+					"klp_stress/p%d", i - nthreads);
 		if (IS_ERR(t)) {
 			klp_stress_stop_threads(i);
 			return PTR_ERR(t);
@@ -330,24 +416,25 @@ static int test_klp_stress_mod_init(void)
 
 	t = kthread_create(klp_stress_holder, NULL, "klp_stress/hold");
 	if (IS_ERR(t)) {
-		klp_stress_stop_threads(nthreads);
+		klp_stress_stop_threads(nthreads + npreempt);
 		return PTR_ERR(t);
 	}
 	sched_set_fifo_low(t);
 	klp_stress_holder_thread = t;
 	wake_up_process(t);
 
-	pr_info("%d threads calling test_klp_stress_f0() .. f%d(), pause_us=%d busy_us=%d allowed=%#x\n",
-		nthreads, KLP_STRESS_NFUNCS - 1, pause_us, busy_us,
+	pr_info("%d+%d threads calling test_klp_stress_f0() .. f%d(), pause_us=%d busy_us=%d allowed=%#x\n",
+		nthreads, npreempt, KLP_STRESS_NFUNCS - 1, pause_us, busy_us,
 		READ_ONCE(allowed));
 	return 0;
 }
 
 static void test_klp_stress_mod_exit(void)
 {
-	klp_stress_stop_threads(nthreads);
-	pr_info("calls=%ld bad=%ld\n",
-		atomic_long_read(&calls), atomic_long_read(&bad));
+	klp_stress_stop_threads(nthreads + npreempt);
+	pr_info("calls=%ld bad=%ld unchecked=%ld\n",
+		atomic_long_read(&calls), atomic_long_read(&bad),
+		atomic_long_read(&unchecked));
 }
 
 module_init(test_klp_stress_mod_init);
