@@ -115,6 +115,34 @@ SPLAT_PATTERNS+='|hung_task|blocked for more than'
 # mark $1.
 dmesg_since() { dmesg | awk -v mark="$1" 'p; index($0, mark) { p = 1 }'; }
 
+# In the guest: the first line of file $1 in REPLY, empty when it cannot
+# be read (a patch's sysfs folder goes away when the patch is freed). No
+# fork.
+readf() { REPLY=; { read -r REPLY < "$1"; } 2>/dev/null || :; }
+# In the guest: module $1 is loaded.
+loaded() { [ -d "/sys/module/$1" ]; }
+# In the guest: wait_until LIMIT CMD...: poll CMD every 0.05 s until it
+# succeeds; fail after LIMIT seconds.
+wait_until() {
+	local end=$((SECONDS + $1))
+
+	shift
+	until "$@"; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.05
+	done
+}
+# In the guest: no patch is in transition.
+no_transition() {
+	local f
+
+	for f in /sys/kernel/livepatch/*/transition; do
+		[ -e "$f" ] || continue
+		readf "$f"
+		[ "$REPLY" != 1 ] || return 1
+	done
+}
+
 # In the guest: one kmemleak scan into file $1. kmemleak reports only
 # objects older than 5 s; scan twice, as its documentation suggests, so
 # that the last frees are seen.

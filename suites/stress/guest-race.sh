@@ -47,26 +47,6 @@ failures=()
 declare -A outcomes
 log() { printf 'race: %s\n' "$*"; }
 fail() { failures+=("$1 round $2: $3"); log "FAIL: $1 round $2: $3"; }
-readf() { REPLY=; { read -r REPLY < "$1"; } 2>/dev/null || :; }
-loaded() { [ -d "/sys/module/$1" ]; }
-wait_until() {
-	local end=$((SECONDS + $1))
-
-	shift
-	until "$@"; do
-		[ "$SECONDS" -lt "$end" ] || return 1
-		sleep 0.05
-	done
-}
-no_transition() {
-	local f
-
-	for f in "$SYS"/*/transition; do
-		[ -e "$f" ] || continue
-		readf "$f"
-		[ "$REPLY" = 0 ] || return 1
-	done
-}
 gone() { [ ! -e "$SYS/$1" ]; }
 # settle: no transition, and only the patches named are registered.
 settle() {
