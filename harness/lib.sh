@@ -143,6 +143,22 @@ no_transition() {
 	done
 }
 
+# In the guest: part_report REPORT TABLE [FAILURE...]: write PASS, or the
+# failures and FAIL, to file REPORT; print the markdown table TABLE;
+# succeed when no failure is given.
+part_report() {
+	local report=$1 table=$2
+
+	shift 2
+	if [ $# = 0 ]; then
+		echo PASS > "$report"
+	else
+		printf '%s\n' "$@" FAIL > "$report"
+	fi
+	cat "$table"
+	[ $# = 0 ]
+}
+
 # In the guest: one kmemleak scan into file $1. kmemleak reports only
 # objects older than 5 s; scan twice, as its documentation suggests, so
 # that the last frees are seen.

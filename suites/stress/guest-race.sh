@@ -312,10 +312,4 @@ for t in "${TESTS[@]}"; do
 	run_race "$t"
 done
 [ -z "$(ls $SYS)" ] || fail all end "left registered: $(ls $SYS)"
-if [ ${#failures[@]} = 0 ]; then
-	echo PASS > "$REPORT"
-else
-	printf '%s\n' "${failures[@]}" FAIL > "$REPORT"
-fi
-cat "$TABLE"
-[ ${#failures[@]} = 0 ]
+part_report "$REPORT" "$TABLE" ${failures[@]+"${failures[@]}"}

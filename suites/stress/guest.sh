@@ -79,10 +79,6 @@ log() { printf 'stress: %s\n' "$*"; }
 fail() { failures+=("$*"); log "FAIL: $*"; }
 abort() { fail "$@"; finish; }
 count_ops() { ops=$((n_insmod + n_reverse + n_disable + n_rmmod + 2 * n_reload)); }
-# readf FILE: its first line in REPLY, empty when it cannot be read (a
-# patch's sysfs folder goes away when the patch is freed). No fork.
-readf() { REPLY=; { read -r REPLY < "$1"; } 2>/dev/null || :; }
-loaded() { [ -d "/sys/module/$1" ]; }
 pname() { echo "test_klp_stress$1"; }
 
 # wait_for LIMIT WHAT CMD...: poll CMD until it succeeds; abort after LIMIT
@@ -99,15 +95,6 @@ wait_for() {
 			abort "timed out after ${limit}s waiting for $what"
 		fi
 		sleep 0.05
-	done
-}
-
-no_transition() {
-	local f
-	for f in "$SYS"/*/transition; do
-		[ -e "$f" ] || continue
-		readf "$f"
-		[ "$REPLY" != 1 ] || return 1
 	done
 }
 
