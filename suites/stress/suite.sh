@@ -92,10 +92,12 @@ stress_debug_all() {
 	local -x EXTRA_CONFIG=$SUITE/debug.config KLP_STRESS_KMEMLEAK=1
 	# KASAN and lockdep under TCG make a patch operation of the stress
 	# test take about 13 s instead of 0.5 s, so the debug kernel gets 100
-	# operations, capped at an hour; each guest three hours.
+	# operations, capped at an hour. A step of the fail-nth walk takes
+	# 5-15 s, and an insmod has over 200 fault sites: each guest gets six
+	# hours.
 	local -x KLP_STRESS_OPS=${KLP_STRESS_DEBUG_OPS:-100}
 	local -x KLP_STRESS_SECONDS=${KLP_STRESS_DEBUG_SECONDS:-3600}
-	local -x VM_TIMEOUT=${VM_TIMEOUT:-10800}
+	local -x VM_TIMEOUT=${VM_TIMEOUT:-21600}
 	# With KASAN and lockdep under TCG, early boot alone can go 40 s
 	# without a grace period on a busy host (an RCU stall report at PID
 	# 1, seen once): report only stalls of five minutes, which still
