@@ -300,10 +300,4 @@ for e in "${ENTRIES[@]}"; do
 	esac
 	run_entry "$e"
 done
-if [ ${#failures[@]} = 0 ]; then
-	echo PASS > "$REPORT"
-else
-	printf '%s\n' "${failures[@]}" FAIL > "$REPORT"
-fi
-cat "$TABLE"
-[ ${#failures[@]} = 0 ]
+part_report "$REPORT" "$TABLE" ${failures[@]+"${failures[@]}"}
