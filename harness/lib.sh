@@ -143,6 +143,16 @@ no_transition() {
 	done
 }
 
+# In the guest: md_header FILE COLUMN...: start markdown table FILE with
+# its header row and the separator row.
+md_header() {
+	local f=$1 sep
+
+	shift
+	sep=$(printf '|---%.0s' "$@")
+	{ printf '| %s ' "$@"; echo '|'; echo "$sep|"; } > "$f"
+}
+
 # In the guest: part_report REPORT TABLE [FAILURE...]: write PASS, or the
 # failures and FAIL, to file REPORT; print the markdown table TABLE;
 # succeed when no failure is given.

@@ -284,10 +284,9 @@ echo 0 > "$DBG/fail_page_alloc/min-order"
 [ ! -w "$KMEMLEAK" ] || echo "scan=off" > "$KMEMLEAK"
 
 log "entries: ${ENTRIES[*]}; retry every $RETRY_EVERY failed step(s); n <= $MAX"
-{
-	echo "| entry point | sites tried (largest n) | faults injected | errors returned | faults handled | plain retries | leaks (livepatch) | kmemleak suspects (all) | splats | seconds |"
-	echo "|---|---|---|---|---|---|---|---|---|---|"
-} > "$TABLE"
+md_header "$TABLE" "entry point" "sites tried (largest n)" "faults injected" \
+	"errors returned" "faults handled" "plain retries" "leaks (livepatch)" \
+	"kmemleak suspects (all)" splats seconds
 for e in "${ENTRIES[@]}"; do
 	declare -F "${e}_op" > /dev/null || die "no entry point '$e'"
 	case $e in

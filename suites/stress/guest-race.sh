@@ -303,10 +303,7 @@ run_race() {
 mkdir -p "$TMPD"
 [ -z "$(ls $SYS)" ] || die "patches registered before the start: $(ls $SYS)"
 log "$(uname -r) $(cat /sys/kernel/debug/sched/preempt 2>/dev/null || :): races ${TESTS[*]}, $ROUNDS rounds each"
-{
-	echo "| race | rounds | outcomes | failures | seconds |"
-	echo "|---|---|---|---|---|"
-} > "$TABLE"
+md_header "$TABLE" race rounds outcomes failures seconds
 for t in "${TESTS[@]}"; do
 	declare -F "race_$t" > /dev/null || die "no race '$t'"
 	run_race "$t"
