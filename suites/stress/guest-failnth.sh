@@ -13,13 +13,18 @@
 #     the same operation without a fault works, and is undone; the last
 #     step of each walk is one such plain operation. A retry triples the
 #     cost of a step on the debug kernel.
+# Fault sites are the allocations made with livepatch's code on the stack
+# (KLP_FAILNTH_FILTER=livepatch, the default: fault injection's stack trace
+# filter, over the text of kernel/livepatch/*.o as livepatch-text.sh finds
+# it): the module loader's own allocations before and around livepatch's
+# part are not failed. KLP_FAILNTH_FILTER=none fails every allocation of
+# the operation, about three times as many steps.
 # After each entry point, kmemleak scans. Writes one markdown row per entry
 # point to $RESULTS/failnth.md and PASS or FAIL to $RESULTS/failnth.txt.
 # KLP_FAILNTH_ENTRIES picks entry points (default: all, in table order);
 # KLP_FAILNTH_MAX (default 5000) bounds n.
 source "$(dirname "$0")/../../harness/lib.sh"
 
-S=$(cd "$(dirname "$0")" && pwd)
 # The modules are read from tmpfs, so that finit_module() does not count
 # the 9p client's allocations among its fault sites.
 TM=/tmp/failnth-modules
@@ -29,6 +34,7 @@ FAILNTH=$OUT/klp-stress-bin/klp-failnth
 TABLE=$RESULTS/failnth.md
 REPORT=$RESULTS/failnth.txt
 MAX=${KLP_FAILNTH_MAX:-5000}
+FILTER=${KLP_FAILNTH_FILTER:-livepatch}
 RETRY_EVERY=${KLP_FAILNTH_RETRY_EVERY:-10}
 # Lists reach the guest with commas for spaces (harness/4-vm/run-vm.sh).
 : "${KLP_FAILNTH_ENTRIES:=vmlinux mod_loaded mod_absent replace coming coming_transition disable reverse}"
@@ -268,6 +274,32 @@ run_entry() {
 		"$splat" "$t" | tee -a "$TABLE"
 }
 
+# filter_livepatch: fault sites only where livepatch's code is on the
+# stack, within the 32 frames the filter looks at.
+filter_livepatch() {
+	local start end funcs text lo hi f a
+
+	read -r start end funcs < "$OUT/klp-stress-bin/livepatch-text" ||
+		die "no $OUT/klp-stress-bin/livepatch-text (suites/stress/suite.sh writes it)"
+	text=$(awk '$3 == "_text" { print $1; exit }' /proc/kallsyms)
+	[ -n "$text" ] && [ "$text" != 0000000000000000 ] || die "no address of _text in /proc/kallsyms"
+	lo=$((0x$text + 0x$start)) hi=$((0x$text + 0x$end))
+	for f in klp_enable_patch klp_module_coming; do
+		a=$(awk -v f="$f" '$3 == f { print $1; exit }' /proc/kallsyms)
+		[ -n "$a" ] && (( 0x$a >= lo && 0x$a < hi )) ||
+			die "$f is not in livepatch's text, $(printf '%#x-%#x' "$lo" "$hi")"
+	done
+	for f in failslab fail_page_alloc; do
+		[ -w "$DBG/$f/require-start" ] ||
+			die "no $DBG/$f/require-start: the kernel lacks CONFIG_FAULT_INJECTION_STACKTRACE_FILTER"
+		echo 32 > "$DBG/$f/stacktrace-depth"
+		printf '%#x\n' "$lo" > "$DBG/$f/require-start"
+		printf '%#x\n' "$hi" > "$DBG/$f/require-end"
+	done
+	log "fault sites: allocations with livepatch's code on the stack" \
+		"($funcs functions, $(printf '%#x-%#x' "$lo" "$hi"))"
+}
+
 [ -x "$FAILNTH" ] || die "no $FAILNTH (suites/stress/suite.sh builds it)"
 mkdir -p "$TM"
 cp "$KSFT"/livepatch/test_modules/*.ko "$TM/"
@@ -281,6 +313,11 @@ for f in failslab fail_page_alloc; do
 done
 echo N > "$DBG/fail_page_alloc/ignore-gfp-highmem"
 echo 0 > "$DBG/fail_page_alloc/min-order"
+case $FILTER in
+livepatch)	filter_livepatch ;;
+none)		log "fault sites: every allocation of the operation" ;;
+*)		die "KLP_FAILNTH_FILTER: '$FILTER' is neither livepatch nor none" ;;
+esac
 [ ! -w "$KMEMLEAK" ] || echo "scan=off" > "$KMEMLEAK"
 
 log "entries: ${ENTRIES[*]}; retry every $RETRY_EVERY failed step(s); n <= $MAX"

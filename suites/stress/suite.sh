@@ -67,11 +67,14 @@ stress_debug() {
 	verdict_ktap "$ksft" || fail=1
 }
 
-# The fail-nth helper, for the guests of both kernels.
+# The fail-nth helper, and where livepatch's code is (its fault sites),
+# for the guests of both kernels.
 stress_helpers() {
 	mkdir -p "$OUT/klp-stress-bin"
 	run gcc -O2 -Wall -Wextra -Werror -Wl,-z,now -o "$OUT/klp-stress-bin/klp-failnth" \
 		"$SUITE/klp-failnth.c"
+	run "$SUITE/livepatch-text.sh" "$OUT" > "$OUT/klp-stress-bin/livepatch-text"
+	say "livepatch's text (offsets from _text, functions): $(cat "$OUT/klp-stress-bin/livepatch-text")"
 }
 
 # The normal kernel's half.
