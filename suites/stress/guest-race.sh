@@ -1,6 +1,6 @@
 #!/bin/bash
 # Guest: livepatch operations run against each other, KLP_RACE_ROUNDS
-# (default 200) rounds of each race, the outcome checked every round. In
+# (default 300) rounds of each race, the outcome checked every round. In
 # the target and disable races, one side, picked at random each round,
 # starts up to a tenth of a second late, so that every order comes up.
 #   insmods      three non-cumulative patches of cmdline_proc_show loaded at
@@ -22,7 +22,7 @@ source "$(dirname "$0")/../../harness/lib.sh"
 
 TM=$KSFT/livepatch/test_modules
 SYS=/sys/kernel/livepatch
-ROUNDS=${KLP_RACE_ROUNDS:-200}
+ROUNDS=${KLP_RACE_ROUNDS:-300}
 # Lists reach the guest with commas for spaces (harness/4-vm/run-vm.sh).
 : "${KLP_RACE_TESTS:=insmods target disable rmmod_early fork_exit}"
 TESTS=(${KLP_RACE_TESTS//,/ })
