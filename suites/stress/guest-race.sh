@@ -86,6 +86,7 @@ errname() {
 	*"Invalid argument"*)		echo EINVAL ;;
 	*"No such file or directory"*)	echo ENOENT ;;
 	*"No such device"*)		echo ENODEV ;;
+	*"Permission denied"*)		echo EACCES ;;
 	"")				echo ok ;;
 	*)				echo "other($1)" ;;
 	esac
@@ -176,7 +177,24 @@ race_target_cleanup() {
 }
 
 # disable: the new cumulative patch against the disable of the old one.
+# When the new one wins, the old one is freed under the disable: its write
+# finds the patch enabled no more (EINVAL) or already in transition
+# (EBUSY), or its shell's open finds no directory (ENOENT), the directory
+# without its enabled file (EACCES: an O_CREAT open of a missing file in
+# a sysfs directory), or the file on its way out (ENODEV at the write).
 race_disable_setup() { insmod "$TM/$OV2.ko" replace=1; OLD=$OV2 NEW=$OV; }
+# After an unexpected outcome: back to the old patch alone, enabled.
+race_disable_reset() {
+	local d
+
+	settle "$NEW" "$OLD" || :
+	for d in "$NEW" "$OLD"; do
+		[ ! -e "$SYS/$d" ] || echo 0 > "$SYS/$d/enabled" || :
+		settle "$NEW" "$OLD" || :
+		unload "$d" || :
+	done
+	insmod "$TM/$OLD.ko" replace=1 || fail disable "$1" "reset: insmod $OLD"
+}
 race_disable() {
 	local r=$1 e1 e2 o
 
@@ -188,7 +206,7 @@ race_disable() {
 	o="insmod $e1, disable $e2"
 	outcome "$o"
 	case "$e1/$e2" in
-	ok/ok|ok/EBUSY|ok/EINVAL|ok/ENOENT|ok/ENODEV)
+	ok/ok|ok/EBUSY|ok/EINVAL|ok/ENOENT|ok/EACCES|ok/ENODEV)
 		# The new patch replaced the old one, or came after its disable.
 		settle "$NEW" && cmdline_is "$NEW" ||
 			fail disable "$r" "$o: $(ls $SYS), /proc/cmdline: $(cat /proc/cmdline)"
@@ -201,7 +219,7 @@ race_disable() {
 		unload "$OLD" || fail disable "$r" "rmmod $OLD"
 		insmod "$TM/$OLD.ko" replace=1 ;;
 	*)	fail disable "$r" "unexpected: $o"
-		settle "$NEW" "$OLD" || : ;;
+		race_disable_reset "$r" ;;
 	esac
 }
 race_disable_cleanup() {
