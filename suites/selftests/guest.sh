@@ -13,5 +13,7 @@ else
 	sel=(-c livepatch)
 fi
 # livepatch's settings say timeout=0 (none); a broken kernel can then hang
-# a script for good. 600s is several times the slowest script under TCG.
-./run_kselftest.sh -o 600 "${sel[@]}" 2>&1 | tee "$RESULTS/ktap.txt"
+# a script for good. 600s is several times the slowest script under TCG;
+# the debug kernel's guests of make stress give each script more
+# (KLP_KSFT_TIMEOUT).
+./run_kselftest.sh -o "${KLP_KSFT_TIMEOUT:-600}" "${sel[@]}" 2>&1 | tee "$RESULTS/ktap.txt"

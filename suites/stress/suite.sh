@@ -117,6 +117,9 @@ stress_debug_all() {
 	local -x KLP_STRESS_OPS=${KLP_STRESS_DEBUG_OPS:-100}
 	local -x KLP_STRESS_SECONDS=${KLP_STRESS_DEBUG_SECONDS:-3600}
 	local -x VM_TIMEOUT=${VM_TIMEOUT:-21600}
+	# test-preempt.sh took over 600 s, the kselftests' limit per script,
+	# on preempt=full next to two other guests.
+	local -x KLP_KSFT_TIMEOUT=${KLP_KSFT_TIMEOUT:-1800}
 	# With KASAN and lockdep under TCG, early boot alone can go 40 s
 	# without a grace period on a busy host (an RCU stall report at PID
 	# 1, seen once): report only stalls of five minutes, which still
