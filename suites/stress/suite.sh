@@ -88,6 +88,9 @@ stress_helpers() {
 # one CPU's worth each.
 stress_normal_all() {
 	local m pid pids=() models=(${KLP_STRESS_PREEMPT:-$DEFAULT_MODEL full})
+	# The races alone take over an hour a guest (fork_exit: 300 rounds at
+	# 6-10 s), far over QEMU's default limit.
+	local -x VM_TIMEOUT=${VM_TIMEOUT:-14400}
 
 	stage_build
 	stage_modules klp-stress "$SUITE/modules"
