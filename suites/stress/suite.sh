@@ -127,11 +127,11 @@ stress_debug_all() {
 	# without a grace period on a busy host (an RCU stall report at PID
 	# 1, seen once): report only stalls of five minutes, which still
 	# catches real ones.
-	# no5lvl: with 5-level paging (QEMU's -cpu max has LA57), 7.3's
-	# identify_cpu() clears the boot CPU's capabilities for a moment at
-	# boot, KASAN then takes the direct map for a 47-bit one, and an
-	# interrupt in that window gets a false "wild-memory-access" report
-	# (seen in both guests of one run).
+	# no5lvl: with 5-level paging (QEMU's -cpu max has LA57), an
+	# interrupt during 7.3's identify_cpu() at boot got a false KASAN
+	# "wild-memory-access" report in both guests of one run; most
+	# likely KASAN took the direct map for a 47-bit one while the boot
+	# CPU's capabilities were cleared (read from the code, not traced).
 	local DEBUG_APPEND="rcupdate.rcu_cpu_stall_timeout=300 no5lvl ${VM_APPEND:-}"
 	local m first=1
 
